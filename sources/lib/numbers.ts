@@ -1,0 +1,156 @@
+/**
+ * Polish number traps shared by every extractor (see ../shared/DOMAIN.md):
+ * spaces as thousands separators, decimal commas, numbers written as words.
+ */
+
+/** A split of digit groups into numbers. `ambiguous` lists every reading when more than one fits. */
+export type GroupSplit =
+  | { kind: "ok"; values: number[]; texts: string[] }
+  | { kind: "ambiguous"; readings: number[][] }
+  | { kind: "none" };
+
+const GROUP = /^\d+$/;
+
+/**
+ * Split a run of space-separated digit groups into exactly `count` numbers.
+ * "10 309 8 738 7 225 7 728" with count 4 → [10309, 8738, 7225, 7728].
+ * A number is one group of any length, or a first group of 1–3 digits followed by groups of exactly
+ * three digits. Only the column count decides; when two splits fit, the result is `ambiguous`
+ * and nothing is guessed.
+ */
+export function splitDigitGroups(run: string, count: number): GroupSplit {
+  const groups = run.trim().split(/\s+/);
+  if (groups.length === 0 || !groups.every((g) => GROUP.test(g))) return { kind: "none" };
+  const readings: string[][] = [];
+  const walk = (at: number, acc: string[]) => {
+    if (readings.length > 50) return;
+    if (acc.length === count) {
+      if (at === groups.length) readings.push([...acc]);
+      return;
+    }
+    const first = groups[at];
+    if (first === undefined) return;
+    // A lone group: any length, but a leading zero only for "0" itself.
+    if (first === "0" || !first.startsWith("0")) walk(at + 1, [...acc, first]);
+    if (first.length <= 3 && !first.startsWith("0")) {
+      for (let end = at + 1; end < groups.length && groups[end]?.length === 3; end++) {
+        walk(end + 1, [...acc, groups.slice(at, end + 1).join(" ")]);
+      }
+    }
+  };
+  walk(0, []);
+  if (readings.length === 0) return { kind: "none" };
+  const [only] = readings;
+  if (readings.length === 1 && only) {
+    return { kind: "ok", values: only.map((t) => Number(t.replace(/ /g, ""))), texts: only };
+  }
+  return { kind: "ambiguous", readings: readings.map((r) => r.map((t) => Number(t.replace(/ /g, "")))) };
+}
+
+/** A line split into its label and the run of digit groups that ends it. */
+export interface LabelledRow {
+  label: string;
+  /** The trailing digit groups as written, e.g. "10 309 8 738". Empty when the line ends in no number. */
+  numbers: string;
+  /** Offset of `numbers` in the original line. */
+  numbersAt: number;
+}
+
+/**
+ * "Liczba godzin ... w 2024 r. 2 011" → label "Liczba godzin ... w 2024 r.", numbers "2 011".
+ * Only groups standing alone at the end count, so "w 2024 r." stays in the label.
+ */
+export function splitLabelledRow(line: string): LabelledRow {
+  const trimmed = line.replace(/\s+$/, "");
+  const m = /(?:^|\s)((?:\d+ +)*\d+)$/.exec(trimmed);
+  if (!m || m[1] === undefined) return { label: trimmed.trim(), numbers: "", numbersAt: trimmed.length };
+  const numbersAt = trimmed.length - m[1].length;
+  return { label: trimmed.slice(0, numbersAt).trim(), numbers: m[1], numbersAt };
+}
+
+/** "256 194,94 zł" → 256194.94; "1 200 zł" → 1200. Returns null for anything that is not money. */
+export function parseMoney(text: string): number | null {
+  const m = /^\s*(\d{1,3}(?:[ \u00a0]\d{3})*|\d+)(?:,(\d{1,2}))?\s*(?:zł|PLN)?\s*$/.exec(text);
+  if (!m || m[1] === undefined) return null;
+  const whole = m[1].replace(/[ \u00a0]/g, "");
+  return Number(m[2] === undefined ? whole : `${whole}.${m[2]}`);
+}
+
+/** Every money amount in a text: "kwotę 256 194,94 zł" → [{value: 256194.94, text, index}]. */
+export function findMoney(text: string): { value: number; text: string; index: number }[] {
+  const re = /(?<![\d,])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(?:zł|PLN)(?![a-ząćęłńóśźż])/gi;
+  const out: { value: number; text: string; index: number }[] = [];
+  for (const m of text.matchAll(re)) {
+    const value = parseMoney(m[0]);
+    if (value !== null) out.push({ value, text: m[0], index: m.index });
+  }
+  return out;
+}
+
+/** Stems of Polish cardinal numerals; each form in any grammatical case maps to its value. */
+const NUMBER_WORDS: [RegExp, number][] = [
+  [/^(jeden|jedna|jedno|jednego|jednej|jednemu|jednym|jedną)$/, 1],
+  [/^(dwa|dwie|dwóch|dwu|dwom|dwoma|dwiema)$/, 2],
+  [/^(trzy|trzech|trzem|trzema)$/, 3],
+  [/^(cztery|czterech|czterem|czterema)$/, 4],
+  [/^(pięć|pięciu|pięcioma)$/, 5],
+  [/^(sześć|sześciu|sześcioma)$/, 6],
+  [/^(siedem|siedmiu|siedmioma)$/, 7],
+  [/^(osiem|ośmiu|ośmioma)$/, 8],
+  [/^(dziewięć|dziewięciu|dziewięcioma)$/, 9],
+  [/^(dziesięć|dziesięciu|dziesięcioma)$/, 10],
+  [/^(jedenaście|jedenastu|jedenastoma)$/, 11],
+  [/^(dwanaście|dwunastu|dwunastoma)$/, 12],
+  [/^(trzynaście|trzynastu|trzynastoma)$/, 13],
+  [/^(czternaście|czternastu|czternastoma)$/, 14],
+  [/^(piętnaście|piętnastu|piętnastoma)$/, 15],
+  [/^(szesnaście|szesnastu|szesnastoma)$/, 16],
+  [/^(siedemnaście|siedemnastu|siedemnastoma)$/, 17],
+  [/^(osiemnaście|osiemnastu|osiemnastoma)$/, 18],
+  [/^(dziewiętnaście|dziewiętnastu|dziewiętnastoma)$/, 19],
+  [/^(dwadzieścia|dwudziestu|dwudziestoma)$/, 20],
+];
+
+/** "czterech" → 4, "dwóch" → 2, "Pięciu" → 5; null for anything else. */
+export function parseNumberWord(word: string): number | null {
+  const w = word.toLowerCase();
+  for (const [re, v] of NUMBER_WORDS) if (re.test(w)) return v;
+  return null;
+}
+
+/** A number in running text: digits (with space thousands) or a number word, with its place. */
+export interface FoundNumber {
+  value: number;
+  text: string;
+  index: number;
+  isWord: boolean;
+}
+
+/**
+ * Numbers in prose, e.g. "objęli wsparciem 74 rodziny, w których wychowuje się 135 dzieci".
+ * Years ("2025 r.", "w 2024 roku"), dates (01.01.2023), legal references (Dz. U. 2024, poz. 1829; art. 8
+ * ust. 2) and numbers glued to letters or signs ("500+", "12a") are not figures and are skipped.
+ * Space-grouped thousands are read greedily in prose ("7 258 porad"), where no column count exists.
+ */
+export function findNumbersInProse(text: string): FoundNumber[] {
+  const out: FoundNumber[] = [];
+  const re =
+    /(?<![\p{L}\d.,/+-])(\d{1,3}(?: \d{3})+|\d+)(?![\p{L}\d+%/]|[.,]\d)|(?<![\p{L}])(\p{L}+)(?![\p{L}])/gu;
+  for (const m of text.matchAll(re)) {
+    if (m[1] !== undefined) {
+      const raw = m[1];
+      const after = text.slice(m.index + raw.length, m.index + raw.length + 12);
+      const before = text.slice(Math.max(0, m.index - 14), m.index);
+      const value = Number(raw.replace(/ /g, ""));
+      const yearLike = /^\d{4}$/.test(raw) && value >= 1900 && value <= 2100;
+      if (yearLike && /^\s*(r\b|r\.|rok|roku|-|–|\/|,\s*poz)/.test(after)) continue;
+      if (yearLike && /(w|od|do|z|za|roku|rok|latach|lata|na)\s+$/i.test(before)) continue;
+      if (/(Dz\.\s*U\.|poz\.|art\.|ust\.|pkt|nr|§|godz\.|ul\.)\s*$/i.test(before)) continue;
+      out.push({ value, text: raw, index: m.index, isWord: false });
+    } else if (m[2] !== undefined) {
+      const value = parseNumberWord(m[2]);
+      if (value !== null) out.push({ value, text: m[2], index: m.index, isWord: true });
+    }
+  }
+  return out;
+}
