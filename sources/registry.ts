@@ -8,12 +8,7 @@ import { ExtractedObservation, type Recognition } from "./lib/observation.ts";
 import { extractors as wroclaw } from "./wroclaw/index.ts";
 
 /** Every extractor the project has; a new kind of report adds itself in its centre's index.ts. */
-export const EXTRACTORS: readonly Extractor[] = [
-  ...wroclaw,
-  ...katowice,
-  ...jaworzno,
-  ...kedzierzynKozle,
-];
+export const EXTRACTORS: readonly Extractor[] = [...wroclaw, ...katowice, ...jaworzno, ...kedzierzynKozle];
 
 /** Names by which a document betrays its city even when its layout is unknown. */
 const CITY_HINTS: [string, RegExp][] = [

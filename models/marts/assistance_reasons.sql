@@ -1,0 +1,30 @@
+-- Reasons for assistance with the share of families they concern. One family can have several
+-- reasons, so shares overlap and never sum to 100 %.
+with reasons as (
+    select * from marts.fct_observation where metric_id = 'families_by_reason'
+),
+
+totals as (
+    select centre_id, period_id, case when count(distinct value) = 1 then min(value) end as families_assisted
+    from marts.fct_observation
+    where metric_id = 'families_assisted' and breakdown is null
+    group by all
+)
+
+select
+    r.centre_id,
+    r.period_id,
+    r.period_kind,
+    r.year,
+    r.breakdown as reason,
+    b.label_pl as reason_label_pl,
+    r.value as families,
+    t.families_assisted,
+    case when t.families_assisted > 0 then r.value / t.families_assisted end as share,
+    r.observation_id,
+    r.document_id,
+    r.line,
+    r.quote
+from reasons r
+left join totals t using (centre_id, period_id)
+left join marts.dim_breakdown b on b.vocabulary = 'reason' and b.breakdown_id = r.breakdown

@@ -1,0 +1,27 @@
+-- Every flag on a figure, readable by a person. Failed data tests of severity warn are added to
+-- this table when the build runs them (check_name 'test:<model>.<test>').
+with flagged as (
+    select o.*, unnest(o.flags) as flag
+    from marts.fct_observation o
+)
+
+select
+    centre_id,
+    period_id,
+    metric_id,
+    breakdown,
+    document_id,
+    line,
+    'flag:' || flag as check_name,
+    case when flag in ('contradiction', 'ambiguous', 'missing') then 'warn' else 'info' end as severity,
+    case flag
+        when 'contradiction' then 'Sprzeczność w dokumencie: '
+        when 'ambiguous' then 'Niejednoznaczny zapis liczby, wartości nie zgadywano: '
+        when 'missing' then 'Brak wartości w dokumencie (to nie jest zero): '
+        when 'period_assumed' then 'Okres przyjęty z kontekstu dokumentu: '
+        when 'derived' then 'Wartość wyliczona, nie odczytana: '
+        when 'number_word' then 'Liczba zapisana słownie: '
+        when 'whole_year_count' then 'Liczba w ciągu całego okresu, nie jednocześnie: '
+        else flag || ': '
+    end || coalesce(note, '„' || quote || '”') as message_pl
+from flagged

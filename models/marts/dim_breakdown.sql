@@ -1,0 +1,2 @@
+-- Breakdown vocabularies with Polish labels.
+select * from staging.stg_breakdowns

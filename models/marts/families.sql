@@ -1,0 +1,31 @@
+-- Families receiving assistance and the main forms of support, one row per centre and period.
+-- Where a report states the same figure twice with different values, the cell stays null (see data_quality).
+with figures as (
+    select centre_id, period_id, period_kind, year, half, metric_id, value
+    from marts.fct_observation
+    where breakdown is null
+      and metric_id in ('families_assisted', 'families_social_work', 'families_social_work_only',
+                        'families_family_benefits', 'families_alimony_fund')
+),
+
+single_values as (
+    select
+        centre_id, period_id, period_kind, year, half, metric_id,
+        case when count(distinct value) = 1 then min(value) end as value
+    from figures
+    group by all
+)
+
+select
+    centre_id,
+    period_id,
+    any_value(period_kind) as period_kind,
+    any_value(year) as year,
+    any_value(half) as half,
+    max(value) filter (where metric_id = 'families_assisted') as families_assisted,
+    max(value) filter (where metric_id = 'families_social_work') as families_social_work,
+    max(value) filter (where metric_id = 'families_social_work_only') as families_social_work_only,
+    max(value) filter (where metric_id = 'families_family_benefits') as families_family_benefits,
+    max(value) filter (where metric_id = 'families_alimony_fund') as families_alimony_fund
+from single_values
+group by centre_id, period_id

@@ -1,0 +1,176 @@
+import { createHash } from "node:crypto";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { csvParse } from "d3";
+import { beforeAll, describe, expect, it } from "vitest";
+import { freshDataDir, npmRun, ROOT, sqlJson } from "../helpers/cli.ts";
+
+const expected = csvParse(readFileSync(join(ROOT, "tests/fixtures/core-figures.csv"), "utf8"));
+const bundled = (centre: string, name: string) => join(ROOT, "sources", centre, "documents", name);
+const hashOf = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+describe("the whole pipeline as a user runs it: refresh, then SQL", () => {
+  const data = freshDataDir();
+  const published = join(data, "warehouse", "published.duckdb");
+
+  beforeAll(() => {
+    const r = npmRun("refresh", [], data);
+    expect(r.stderr).toMatch(/Published \d+ figures from 5 documents/);
+    expect(r.status).toBe(0);
+  });
+
+  it("publishes every core figure with the expected value", () => {
+    const rows = sqlJson<{ key: string; value: number }>(
+      data,
+      `select concat_ws('|', centre_id, period_id, metric_id, coalesce(breakdown, '')) as key, value
+       from marts.fct_observation`,
+    );
+    const got = new Map<string, number[]>();
+    for (const r of rows) got.set(r.key, [...(got.get(r.key) ?? []), r.value]);
+    const missing = expected.filter((e) => {
+      const key = [e.centre_id, e.period_id, e.metric_id, e.breakdown].join("|");
+      return !(got.get(key) ?? []).some((v) => Math.abs(v - Number(e.value)) < 0.005);
+    });
+    expect(missing).toEqual([]);
+    expect(expected).toHaveLength(68);
+  });
+
+  it("gives every figure a quote that stands in its document at its line and shows the number", () => {
+    const rows = sqlJson<{
+      file_name: string;
+      centre_id: string;
+      line: number;
+      quote: string;
+      value: number | null;
+    }>(
+      data,
+      `select d.file_name, d.centre_id, o.line, o.quote, o.value
+       from marts.fct_observation o join marts.dim_document d using (document_id)`,
+    );
+    expect(rows.length).toBeGreaterThan(100);
+    const texts = new Map<string, string[]>();
+    for (const r of rows) {
+      const lines =
+        texts.get(r.file_name) ?? readFileSync(bundled(r.centre_id, r.file_name), "utf8").split(/\r?\n/);
+      texts.set(r.file_name, lines);
+      expect(lines[r.line - 1], `${r.file_name}:${r.line}`).toContain(r.quote);
+    }
+  });
+
+  it("keeps contradictions as written and flags them in data_quality", () => {
+    const dq = sqlJson<{ centre_id: string; check_name: string; message_pl: string }>(
+      data,
+      "select centre_id, check_name, message_pl from marts.data_quality",
+    );
+    expect(dq.some((r) => r.centre_id === "jaworzno" && r.check_name === "flag:contradiction")).toBe(true);
+    expect(dq.some((r) => r.centre_id === "wroclaw" && /I półrocze/.test(r.message_pl))).toBe(true);
+  });
+
+  it("computes staffing ratios and keeps missing as null", () => {
+    const rows = sqlJson<{
+      centre_id: string;
+      measure: string;
+      breakdown: string | null;
+      ratio: number | null;
+    }>(data, "select centre_id, measure, breakdown, ratio, denominator from marts.staffing");
+    const ratio = (c: string, m: string, b: string | null = null) =>
+      rows.find((r) => r.centre_id === c && r.measure === m && r.breakdown === b)?.ratio;
+    expect(ratio("wroclaw", "residents_per_social_worker")).toBeCloseTo(631235 / 205, 3);
+    expect(ratio("katowice", "families_per_family_assistant")).toBeCloseTo(291 / 16, 3);
+    expect(ratio("kedzierzyn-kozle", "families_per_family_assistant")).toBeCloseTo(74 / 4, 3);
+    expect(ratio("wroclaw", "families_per_family_assistant", "wma")).toBeDefined();
+    const jaworzno = rows.find(
+      (r) => r.centre_id === "jaworzno" && r.measure === "families_per_family_assistant",
+    );
+    expect(jaworzno).toBeDefined();
+    expect(jaworzno?.ratio).toBeNull();
+  });
+
+  it("derives the second half-year of Niebieska Karta flows and marks it", () => {
+    const rows = sqlJson<{ metric_id: string; value: number; is_derived: boolean }>(
+      data,
+      "select metric_id, value, is_derived from marts.niebieska_karta where centre_id = 'wroclaw' and period_id = '2012-H2'",
+    );
+    expect(rows).toContainEqual({ metric_id: "nk_a_forms", value: 412 - 209, is_derived: true });
+    expect(rows).toContainEqual({ metric_id: "nk_working_groups", value: 390 - 184, is_derived: true });
+  });
+
+  it("shares of reasons are of all families and are never summed", () => {
+    const rows = sqlJson<{ reason: string; share: number }>(
+      data,
+      "select reason, share from marts.assistance_reasons where centre_id = 'wroclaw' and period_id = '2011'",
+    );
+    expect(rows.find((r) => r.reason === "poverty")?.share).toBeCloseTo(6119 / 10309, 6);
+    expect(rows.reduce((s, r) => s + r.share, 0)).toBeGreaterThan(1); // overlapping reasons
+  });
+
+  it("rejects an unknown document with a message naming it, and leaves the warehouse byte for byte", () => {
+    const before = hashOf(published);
+    const bad = join(data, "notatka.txt");
+    writeFileSync(bad, "Notatka służbowa bez żadnych liczb o pomocy społecznej.\n");
+    const r = npmRun("ingest", [bad], data);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/notatka\.txt: .*(no extractor|known centre)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for a user's mistake
+    expect(hashOf(published)).toBe(before);
+  });
+
+  it("takes the same report twice under another name as one document", () => {
+    const copy = join(data, "kopia.txt");
+    copyFileSync(
+      bundled("katowice", "katowice_mops_cpsmis_komisja-polityki-spolecznej_2025-10-07.txt"),
+      copy,
+    );
+    const before = hashOf(published);
+    const r = npmRun("ingest", [copy], data);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/already known/);
+    expect(hashOf(published)).toBe(before);
+  });
+
+  it("answers SQL in csv, json and table formats, from an argument or standard input", () => {
+    const csv = npmRun(
+      "sql",
+      ["--format", "csv", "select centre_id, teryt from marts.dim_centre order by 1"],
+      data,
+    );
+    expect(csv.status).toBe(0);
+    expect(csv.stdout.split("\n")[0]).toBe("centre_id,teryt");
+    expect(csv.stdout).toContain("wroclaw,0264011");
+    const table = npmRun("sql", [], data, "select count(*) as n from marts.dim_centre");
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/\(1 rows\)/);
+  });
+
+  it("refuses everything but reading the data, with DuckDB's message", () => {
+    const attacks = [
+      "select * from read_csv('/etc/passwd')",
+      "select * from glob('/etc/*')",
+      "copy marts.dim_centre to '/var/tmp/leak.csv'",
+      "attach '/var/tmp/other.duckdb' as other",
+      "install httpfs",
+      "load httpfs",
+      "set enable_external_access = true",
+      "set memory_limit = '100GB'",
+      "create table marts.x as select 1",
+      "delete from marts.dim_centre",
+      "drop table marts.dim_centre",
+    ];
+    for (const q of attacks) {
+      const r = npmRun("sql", [q], data);
+      expect(r.status, q).toBe(1);
+      expect(r.stderr, q).toMatch(/error: .*(Permission|disabled|read-only|locked|Cannot)/i);
+    }
+    const bad = npmRun("sql", ["selec nonsense"], data);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/Parser Error/);
+  });
+
+  it("has --help on every command", () => {
+    for (const script of ["refresh", "ingest", "sql"]) {
+      const r = npmRun(script, ["--help"], data);
+      expect(r.status, script).toBe(0);
+      expect(r.stdout, script).toMatch(/^Usage: npm run/);
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { basename, extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { dataPaths } from "../lib/config.ts";
+import { DocumentRejected } from "../sources/lib/extractor.ts";
+import type { Recognition } from "../sources/lib/observation.ts";
+import { readDocumentText } from "../sources/lib/read-document.ts";
+import { extractDocument } from "../sources/registry.ts";
+
+/** The reports that ship with the project: sources/<centre>/documents/*. */
+export const BUNDLED_DIR = fileURLToPath(new URL("../sources/", import.meta.url));
+
+/** A document's id is the start of the SHA-256 of its bytes: the same report under two names is one document. */
+export function documentIdOf(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+}
+
+export const KnownDocument = z.object({
+  documentId: z.string(),
+  path: z.string(),
+  fileName: z.string(),
+  origin: z.enum(["bundled", "stored"]),
+  centreId: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  periods: z.array(z.string()),
+  issuedOn: z.string().nullable(),
+  /** When the project first received it (bundled reports: null, they are the oldest versions). */
+  receivedAt: z.string().nullable(),
+  byteSize: z.number().int(),
+});
+export type KnownDocument = z.infer<typeof KnownDocument>;
+
+/** Read a file, recognise it and check that figures can be read from it; throws DocumentRejected. */
+export async function inspectDocument(filePath: string, fileName = basename(filePath)) {
+  const bytes = new Uint8Array(await readFile(filePath));
+  const text = await readDocumentText(bytes, fileName);
+  const extracted = extractDocument(text, fileName);
+  return { bytes, text, ...extracted, documentId: documentIdOf(bytes) };
+}
+
+export interface StoreResult {
+  status: "stored" | "duplicate";
+  documentId: string;
+  fileName: string;
+  recognition: Recognition;
+  observationCount: number;
+}
+
+/**
+ * Recognise, validate and keep a document in the store ($OBS_DATA_DIR/documents).
+ * Writes are atomic (temp file + rename), so a crash never leaves half a document; the same bytes
+ * twice (under any name) are one document.
+ */
+export async function storeDocument(filePath: string, fileName = basename(filePath)): Promise<StoreResult> {
+  const doc = await inspectDocument(filePath, fileName);
+  const base = {
+    documentId: doc.documentId,
+    fileName,
+    recognition: doc.recognition,
+    observationCount: doc.observations.length,
+  };
+  const known = await listDocuments();
+  if (known.some((k) => k.documentId === doc.documentId)) return { status: "duplicate", ...base };
+
+  const dir = dataPaths().documents;
+  await mkdir(dir, { recursive: true });
+  const ext = extname(fileName).toLowerCase() === ".pdf" ? ".pdf" : ".txt";
+  const target = join(dir, `${doc.documentId}${ext}`);
+  const meta: KnownDocument = {
+    documentId: doc.documentId,
+    path: target,
+    fileName,
+    origin: "stored",
+    centreId: doc.recognition.centre_id,
+    kind: doc.recognition.kind,
+    title: doc.recognition.title,
+    periods: doc.recognition.periods,
+    issuedOn: doc.recognition.issued_on,
+    receivedAt: new Date().toISOString(),
+    byteSize: doc.bytes.length,
+  };
+  await atomicWrite(target, doc.bytes);
+  // The metadata is written last: a document counts as stored only once its .json exists.
+  await atomicWrite(join(dir, `${doc.documentId}.json`), `${JSON.stringify(meta, null, 2)}\n`);
+  return { status: "stored", ...base };
+}
+
+export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+let bundledCache: KnownDocument[] | undefined;
+
+async function bundledDocuments(): Promise<KnownDocument[]> {
+  if (bundledCache) return bundledCache;
+  const out: KnownDocument[] = [];
+  for (const centre of (await readdir(BUNDLED_DIR, { withFileTypes: true })).filter((d) => d.isDirectory())) {
+    const dir = join(BUNDLED_DIR, centre.name, "documents");
+    const files = await readdir(dir).catch(() => [] as string[]);
+    for (const fileName of files.sort()) {
+      const path = join(dir, fileName);
+      const doc = await inspectDocument(path, fileName);
+      out.push({
+        documentId: doc.documentId,
+        path,
+        fileName,
+        origin: "bundled",
+        centreId: doc.recognition.centre_id,
+        kind: doc.recognition.kind,
+        title: doc.recognition.title,
+        periods: doc.recognition.periods,
+        issuedOn: doc.recognition.issued_on,
+        receivedAt: null,
+        byteSize: doc.bytes.length,
+      });
+    }
+  }
+  bundledCache = out;
+  return out;
+}
+
+/** Every document the warehouse is built from: the bundled reports, then those ingested into the data dir. */
+export async function listDocuments(): Promise<KnownDocument[]> {
+  const bundled = await bundledDocuments();
+  const dir = dataPaths().documents;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const stored: KnownDocument[] = [];
+  for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
+    const parsed = KnownDocument.safeParse(JSON.parse(await readFile(join(dir, name), "utf8")));
+    if (!parsed.success)
+      throw new Error(`${join(dir, name)} is not valid document metadata: ${parsed.error.message}`);
+    if (!bundled.some((b) => b.documentId === parsed.data.documentId)) stored.push(parsed.data);
+  }
+  stored.sort((a, b) => (a.receivedAt ?? "").localeCompare(b.receivedAt ?? ""));
+  return [...bundled, ...stored];
+}
+
+export { DocumentRejected };
