@@ -2,6 +2,7 @@ import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type DuckDBConnection, listValue } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
+import { faultPoint } from "../lib/faults.ts";
 import { SEEDS_DIR } from "../sources/lib/catalogue.ts";
 import { openDuckDb, queryRows, sqlString } from "./duckdb.ts";
 import { type ExtractionResult, extractKnownDocument } from "./extract.ts";
@@ -137,7 +138,8 @@ export async function runModels(connection: DuckDBConnection, log: Log = silent)
   const models = loadModels();
   for (const schema of new Set(models.map((m) => m.layer)))
     await connection.run(`create schema if not exists ${schema}`);
-  for (const model of models) {
+  for (const [i, model] of models.entries()) {
+    if (i === Math.floor(models.length / 2)) faultPoint("build:mid-models");
     const started = performance.now();
     try {
       await connection.run(`create or replace table ${model.id} as ${model.sql}`);
@@ -165,6 +167,7 @@ export async function buildWarehouse(opts: { log?: Log } = {}): Promise<BuildRes
     await db.connection.run(RAW_SCHEMA);
     const observations = await loadRaw(db.connection, extracted);
     log(`  loaded ${extracted.length} documents, ${observations} figures`);
+    faultPoint("build:after-load");
     const models = await runModels(db.connection, log);
     await db.connection.run("checkpoint");
     return { buildPath, documents: extracted.length, observations, models };
@@ -215,7 +218,8 @@ export async function testWarehouse(
   try {
     const tests = loadModels().flatMap(testsOf);
     log(`Running ${tests.length} data tests…`);
-    for (const test of tests) {
+    for (const [i, test] of tests.entries()) {
+      if (i === Math.floor(tests.length / 2)) faultPoint("test:mid-tests");
       let failures: number;
       try {
         const [row] = await queryRows(db.connection, `select count(*) as n from (${test.sql})`);
@@ -265,7 +269,9 @@ async function recordWarning(connection: DuckDBConnection, test: DataTest) {
 export async function publishWarehouse(buildPath: string, opts: { log?: Log } = {}): Promise<string> {
   const { published } = dataPaths();
   await mkdir(dirname(published), { recursive: true });
+  faultPoint("publish:before-rename");
   await rename(buildPath, published);
+  faultPoint("publish:after-rename");
   opts.log?.(`Published ${published}`);
   return published;
 }

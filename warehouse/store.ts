@@ -4,6 +4,7 @@ import { basename, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { dataPaths } from "../lib/config.ts";
+import { faultPoint } from "../lib/faults.ts";
 import { DocumentRejected } from "../sources/lib/extractor.ts";
 import type { Recognition } from "../sources/lib/observation.ts";
 import { readDocumentText } from "../sources/lib/read-document.ts";
@@ -83,6 +84,7 @@ export async function storeDocument(filePath: string, fileName = basename(filePa
     byteSize: doc.bytes.length,
   };
   await atomicWrite(target, doc.bytes);
+  faultPoint("store:after-bytes");
   // The metadata is written last: a document counts as stored only once its .json exists.
   await atomicWrite(join(dir, `${doc.documentId}.json`), `${JSON.stringify(meta, null, 2)}\n`);
   return { status: "stored", ...base };

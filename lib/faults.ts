@@ -1,0 +1,22 @@
+/**
+ * Fault injection for crash tests: with OBS_FAULT=<step>, the process kills itself (SIGKILL, no
+ * clean-up) when it reaches that step. Tests loop over FAULT_STEPS to prove that a crash anywhere
+ * followed by a restart ends in the same published state as an uninterrupted run.
+ */
+export const FAULT_STEPS = [
+  "store:after-bytes", // document bytes written, metadata not yet
+  "extract:before-cache", // figures read, cache not yet written
+  "build:after-load", // raw figures appended into a new build
+  "build:mid-models", // half of the models built
+  "test:mid-tests", // data tests running
+  "publish:before-rename", // tested build ready, snapshot not yet replaced
+  "publish:after-rename", // snapshot replaced, process not yet done
+] as const;
+export type FaultStep = (typeof FAULT_STEPS)[number];
+
+export function faultPoint(step: FaultStep): void {
+  if (process.env.OBS_FAULT === step) {
+    process.stderr.write(`fault injection: killing the process at ${step}\n`);
+    process.kill(process.pid, "SIGKILL");
+  }
+}
