@@ -10,6 +10,7 @@ export default defineConfig({
       "lib/**/*.test.ts",
       "tests/**/*.test.ts",
       "dashboards/**/*.test.ts",
+      "bench/**/*.test.ts",
     ],
     testTimeout: 120_000,
     hookTimeout: 180_000,

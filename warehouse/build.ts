@@ -6,6 +6,7 @@ import { faultPoint } from "../lib/faults.ts";
 import { SEEDS_DIR } from "../sources/lib/catalogue.ts";
 import { openDuckDb, queryRows, sqlString } from "./duckdb.ts";
 import { type ExtractionResult, extractKnownDocument } from "./extract.ts";
+import { recordBuildInfo } from "./incremental.ts";
 import { type DataTest, loadModels, testsOf } from "./models.ts";
 import { type KnownDocument, listDocuments } from "./store.ts";
 
@@ -169,6 +170,7 @@ export async function buildWarehouse(opts: { log?: Log } = {}): Promise<BuildRes
     log(`  loaded ${extracted.length} documents, ${observations} figures`);
     faultPoint("build:after-load");
     const models = await runModels(db.connection, log);
+    await recordBuildInfo(db.connection);
     await db.connection.run("checkpoint");
     return { buildPath, documents: extracted.length, observations, models };
   } catch (e) {
@@ -248,7 +250,7 @@ export async function testWarehouse(
   return { outcomes, errors: 0, warnings };
 }
 
-async function recordWarning(connection: DuckDBConnection, test: DataTest) {
+export async function recordWarning(connection: DuckDBConnection, test: DataTest) {
   const cols = (await connection.runAndReadAll(`select * from (${test.sql}) limit 0`)).columnNames();
   const pick = (c: string, type: string) => (cols.includes(c) ? `cast(${c} as ${type})` : `null::${type}`);
   const message = cols.includes("message_pl")

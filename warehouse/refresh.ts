@@ -1,5 +1,6 @@
 import { rm } from "node:fs/promises";
 import { buildWarehouse, type Log, publishWarehouse, testWarehouse } from "./build.ts";
+import { incrementalRefresh } from "./incremental.ts";
 
 export interface RefreshSummary {
   documents: number;
@@ -11,8 +12,13 @@ export interface RefreshSummary {
 }
 
 /** Load every known document, build, test, publish. A failure anywhere leaves the published snapshot as it was. */
-export async function refresh(opts: { log?: Log } = {}): Promise<RefreshSummary> {
+export async function refresh(
+  opts: { log?: Log; incremental?: boolean; documentIds?: string[] } = {},
+): Promise<RefreshSummary> {
   const started = performance.now();
+  // Opt-in: only what arrived since the published snapshot (warehouse/incremental.ts); null → full build.
+  const inc = opts.incremental ? await incrementalRefresh(opts) : null;
+  if (inc) return { ...inc, seconds: (performance.now() - started) / 1000 };
   const build = await buildWarehouse(opts);
   try {
     const tests = await testWarehouse(build.buildPath, opts);

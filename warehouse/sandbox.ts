@@ -1,9 +1,32 @@
 import { access } from "node:fs/promises";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, StatementType } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
 
 /** Raised when there is nothing published to read yet. */
 export class NoSnapshot extends Error {}
+
+/** Raised for a statement that does something else than read data. */
+export class NotAQuery extends Error {}
+
+/** Queries only: SELECT in all its forms (WITH, FROM-first, VALUES, DESCRIBE, SHOW, SUMMARIZE, table pragmas) and EXPLAIN. */
+const READING = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
+
+/**
+ * Refuse every statement but a query before running anything. The read-only snapshot and the locked
+ * configuration refuse writes to it and to files, but DuckDB still allows in-memory temporary tables,
+ * macros, USE, CHECKPOINT and profiling pragmas in a read-only session: none of them is reading data.
+ */
+async function checkOnlyQueries(connection: DuckDBConnection, sql: string) {
+  const statements = await connection.extractStatements(sql);
+  for (let i = 0; i < statements.count; i++) {
+    const type = (await statements.prepare(i)).statementType;
+    if (!READING.has(type)) {
+      throw new NotAQuery(
+        `Permission Error: only queries that read data are allowed (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); statement ${i + 1} is ${StatementType[type] ?? type}`,
+      );
+    }
+  }
+}
 
 /**
  * The analyst's sandbox: the published snapshot opened read-only, no file system access (no
@@ -37,6 +60,7 @@ export async function openSandbox(opts: { memoryLimit?: string; threads?: number
         connection.interrupt();
       }, timeoutMs);
       try {
+        await checkOnlyQueries(connection, sql);
         const reader = await connection.runAndReadAll(sql);
         return { columns: reader.columnNames(), rows: reader.getRowsJS() };
       } catch (e) {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, mkdir, open, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -7,7 +8,7 @@ import { dataPaths } from "../lib/config.ts";
 import { faultPoint } from "../lib/faults.ts";
 import { DocumentRejected } from "../sources/lib/extractor.ts";
 import type { Recognition } from "../sources/lib/observation.ts";
-import { readDocumentText } from "../sources/lib/read-document.ts";
+import { MAX_DOCUMENT_BYTES, readDocumentText } from "../sources/lib/read-document.ts";
 import { extractDocument } from "../sources/registry.ts";
 
 /** The reports that ship with the project: sources/<centre>/documents/*. */
@@ -34,9 +35,50 @@ export const KnownDocument = z.object({
 });
 export type KnownDocument = z.infer<typeof KnownDocument>;
 
+/**
+ * The bytes of a file given as a report. A symbolic link is not followed (in an inbox it could point
+ * anywhere: /etc/shadow, another user's files), a directory or device is not a report, and a file
+ * larger than any report is refused before it is read. A missing file throws ENOENT as it is.
+ */
+export async function readDocumentFile(filePath: string, fileName = basename(filePath)): Promise<Uint8Array> {
+  const info = await lstat(filePath);
+  if (info.isSymbolicLink()) {
+    throw new DocumentRejected(
+      fileName,
+      "it is a symbolic link; links are not followed, give the file itself",
+    );
+  }
+  if (info.isDirectory()) throw new DocumentRejected(fileName, "it is a directory, not a file");
+  if (!info.isFile())
+    throw new DocumentRejected(fileName, "it is not a regular file (a device, pipe or socket)");
+  if (info.size > MAX_DOCUMENT_BYTES) {
+    throw new DocumentRejected(
+      fileName,
+      `the file is ${info.size} bytes, larger than any report (limit ${MAX_DOCUMENT_BYTES})`,
+    );
+  }
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(filePath, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP")
+      throw new DocumentRejected(fileName, "it is a symbolic link; links are not followed");
+    if (code === "EACCES" || code === "EPERM") {
+      throw new DocumentRejected(fileName, "the file cannot be read (permission denied)");
+    }
+    throw e;
+  }
+  try {
+    return new Uint8Array(await handle.readFile());
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Read a file, recognise it and check that figures can be read from it; throws DocumentRejected. */
 export async function inspectDocument(filePath: string, fileName = basename(filePath)) {
-  const bytes = new Uint8Array(await readFile(filePath));
+  const bytes = await readDocumentFile(filePath, fileName);
   const text = await readDocumentText(bytes, fileName);
   const extracted = extractDocument(text, fileName);
   return { bytes, text, ...extracted, documentId: documentIdOf(bytes) };

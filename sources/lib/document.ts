@@ -61,7 +61,7 @@ export function sentenceAround(line: string, start: number, end = start): string
   for (const m of line.matchAll(enders)) {
     const i = m.index;
     const before = line.slice(Math.max(0, i - 4), i + 1);
-    if (/\b(r|ul|nr|poz|ust|art|tj|m\.in|ww|tut|dot|pkt|godz|ok|zł|tzw|np)\.$/i.test(before)) continue;
+    if (/\b(r|ul|nr|poz|ust|art|tj|m\.in|ww|tut|dot|pkt|godz|ok|zł|tzw|np|pn)\.$/i.test(before)) continue;
     if (i < start) from = i + 1;
     else if (i >= end) {
       to = i + 1;

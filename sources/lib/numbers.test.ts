@@ -77,6 +77,28 @@ describe("money and number words", () => {
     );
     expect(found.map((f) => f.value)).toEqual([4, 74, 7258]);
   });
+  it("reads no part of a decimal amount or of a time as a figure", () => {
+    const found = findNumbersInProse(
+      "wypłacono 256 194,94 zł oraz 331,83 zł dla 1 osoby o godzinie 12:00, a 1 234,5 kg to nie liczba osób.",
+    );
+    expect(found.map((f) => f.value)).toEqual([1]);
+  });
+});
+
+describe("findNumbersInProse: dates with month names, ranges of years, legal lists, collective numerals", () => {
+  it("skips the day and year of a written date and the end of a range of years", () => {
+    const found = findNumbersInProse(
+      "ustawa z dnia 9 czerwca 2011 r., w październiku 2023 asystenci, na lata 2022 – 2030 oraz 2019-2022; objęto 12 rodzin.",
+    );
+    expect(found.map((f) => f.value)).toEqual([12]);
+  });
+  it("skips every item of a legal reference list", () => {
+    const found = findNumbersInProse("zadania, o których mowa w art. 8 ust. 2 i 3 ustawy, dla 5 rodzin");
+    expect(found.map((f) => f.value)).toEqual([5]);
+  });
+  it("reads collective numerals used for children", () => {
+    expect(["troje", "pięciorga", "dwojgu", "dwanaścioro"].map(parseNumberWord)).toEqual([3, 5, 2, 12]);
+  });
 });
 
 describe("sentenceAround", () => {

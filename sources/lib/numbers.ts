@@ -87,28 +87,31 @@ export function findMoney(text: string): { value: number; text: string; index: n
   return out;
 }
 
-/** Stems of Polish cardinal numerals; each form in any grammatical case maps to its value. */
+/**
+ * Stems of Polish cardinal numerals; each form in any grammatical case maps to its value, and so do
+ * the collective numerals used for children ("troje dzieci", "pięciorga dzieci").
+ */
 const NUMBER_WORDS: [RegExp, number][] = [
   [/^(jeden|jedna|jedno|jednego|jednej|jednemu|jednym|jedną)$/, 1],
-  [/^(dwa|dwie|dwóch|dwu|dwom|dwoma|dwiema)$/, 2],
-  [/^(trzy|trzech|trzem|trzema)$/, 3],
-  [/^(cztery|czterech|czterem|czterema)$/, 4],
-  [/^(pięć|pięciu|pięcioma)$/, 5],
-  [/^(sześć|sześciu|sześcioma)$/, 6],
-  [/^(siedem|siedmiu|siedmioma)$/, 7],
-  [/^(osiem|ośmiu|ośmioma)$/, 8],
-  [/^(dziewięć|dziewięciu|dziewięcioma)$/, 9],
-  [/^(dziesięć|dziesięciu|dziesięcioma)$/, 10],
-  [/^(jedenaście|jedenastu|jedenastoma)$/, 11],
-  [/^(dwanaście|dwunastu|dwunastoma)$/, 12],
-  [/^(trzynaście|trzynastu|trzynastoma)$/, 13],
-  [/^(czternaście|czternastu|czternastoma)$/, 14],
-  [/^(piętnaście|piętnastu|piętnastoma)$/, 15],
-  [/^(szesnaście|szesnastu|szesnastoma)$/, 16],
-  [/^(siedemnaście|siedemnastu|siedemnastoma)$/, 17],
-  [/^(osiemnaście|osiemnastu|osiemnastoma)$/, 18],
-  [/^(dziewiętnaście|dziewiętnastu|dziewiętnastoma)$/, 19],
-  [/^(dwadzieścia|dwudziestu|dwudziestoma)$/, 20],
+  [/^(dwa|dwie|dwóch|dwu|dwom|dwoma|dwiema|dwoje|dwojga|dwojgu|dwojgiem)$/, 2],
+  [/^(trzy|trzech|trzem|trzema|troje|trojga|trojgu|trojgiem)$/, 3],
+  [/^(cztery|czterech|czterem|czterema|czworo|czworga|czworgu|czworgiem)$/, 4],
+  [/^(pięć|pięciu|pięcioma|pięcior(o|ga|gu|giem))$/, 5],
+  [/^(sześć|sześciu|sześcioma|sześcior(o|ga|gu|giem))$/, 6],
+  [/^(siedem|siedmiu|siedmioma|siedmior(o|ga|gu|giem))$/, 7],
+  [/^(osiem|ośmiu|ośmioma|ośmior(o|ga|gu|giem))$/, 8],
+  [/^(dziewięć|dziewięciu|dziewięcioma|dziewięcior(o|ga|gu|giem))$/, 9],
+  [/^(dziesięć|dziesięciu|dziesięcioma|dziesięcior(o|ga|gu|giem))$/, 10],
+  [/^(jedenaście|jedenastu|jedenastoma|jedenaścior(o|ga|gu|giem))$/, 11],
+  [/^(dwanaście|dwunastu|dwunastoma|dwanaścior(o|ga|gu|giem))$/, 12],
+  [/^(trzynaście|trzynastu|trzynastoma|trzynaścior(o|ga|gu|giem))$/, 13],
+  [/^(czternaście|czternastu|czternastoma|czternaścior(o|ga|gu|giem))$/, 14],
+  [/^(piętnaście|piętnastu|piętnastoma|piętnaścior(o|ga|gu|giem))$/, 15],
+  [/^(szesnaście|szesnastu|szesnastoma|szesnaścior(o|ga|gu|giem))$/, 16],
+  [/^(siedemnaście|siedemnastu|siedemnastoma|siedemnaścior(o|ga|gu|giem))$/, 17],
+  [/^(osiemnaście|osiemnastu|osiemnastoma|osiemnaścior(o|ga|gu|giem))$/, 18],
+  [/^(dziewiętnaście|dziewiętnastu|dziewiętnastoma|dziewiętnaścior(o|ga|gu|giem))$/, 19],
+  [/^(dwadzieścia|dwudziestu|dwudziestoma|dwadzieścior(o|ga|gu|giem))$/, 20],
 ];
 
 /** "czterech" → 4, "dwóch" → 2, "Pięciu" → 5; null for anything else. */
@@ -117,6 +120,12 @@ export function parseNumberWord(word: string): number | null {
   for (const [re, v] of NUMBER_WORDS) if (re.test(w)) return v;
   return null;
 }
+
+/** Stems of the Polish month names in every case ("czerwca", "w październiku", "w listopadzie"). */
+const MONTH_STEMS = "styczni|lut|marc|marz|kwie|maj|czerw|lip|sierp|wrze|październik|listopad|grud";
+const YEAR_AFTER_MONTH = new RegExp(`(?<!\\p{L})(${MONTH_STEMS})\\p{L}*\\s+$`, "iu");
+const MONTH_GENITIVE =
+  /^\s+(stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia)(?!\p{L})/iu;
 
 /** A number in running text: digits (with space thousands) or a number word, with its place. */
 export interface FoundNumber {
@@ -128,24 +137,32 @@ export interface FoundNumber {
 
 /**
  * Numbers in prose, e.g. "objęli wsparciem 74 rodziny, w których wychowuje się 135 dzieci".
- * Years ("2025 r.", "w 2024 roku"), dates (01.01.2023), legal references (Dz. U. 2024, poz. 1829; art. 8
- * ust. 2) and numbers glued to letters or signs ("500+", "12a") are not figures and are skipped.
+ * Years ("2025 r.", "w 2024 roku"), dates (01.01.2023), times (12:00), legal references (Dz. U. 2024, poz. 1829;
+ * art. 8 ust. 2) and numbers glued to letters or signs ("500+", "12a") are not figures and are skipped; no
+ * part of a decimal amount ("256 194,94 zł") is read as a figure of its own (findMoney reads amounts).
  * Space-grouped thousands are read greedily in prose ("7 258 porad"), where no column count exists.
  */
 export function findNumbersInProse(text: string): FoundNumber[] {
   const out: FoundNumber[] = [];
   const re =
-    /(?<![\p{L}\d.,/+-])(\d{1,3}(?: \d{3})+|\d+)(?![\p{L}\d+%/]|[.,]\d)|(?<![\p{L}])(\p{L}+)(?![\p{L}])/gu;
+    /(?<![\p{L}\d.,/+:-])(\d{1,3}(?: \d{3})+|\d+)(?![\p{L}\d+%/]|[.,:]\d| \d{3}(?: \d{3})*[.,]\d)|(?<![\p{L}])(\p{L}+)(?![\p{L}])/gu;
   for (const m of text.matchAll(re)) {
     if (m[1] !== undefined) {
       const raw = m[1];
-      const after = text.slice(m.index + raw.length, m.index + raw.length + 12);
+      const after = text.slice(m.index + raw.length, m.index + raw.length + 16);
       const before = text.slice(Math.max(0, m.index - 14), m.index);
       const value = Number(raw.replace(/ /g, ""));
       const yearLike = /^\d{4}$/.test(raw) && value >= 1900 && value <= 2100;
       if (yearLike && /^\s*(r\b|r\.|rok|roku|-|–|\/|,\s*poz)/.test(after)) continue;
       if (yearLike && /(w|od|do|z|za|roku|rok|latach|lata|na)\s+$/i.test(before)) continue;
+      // The end of a range of years ("2022 – 2024") and a year after a month ("w październiku 2023").
+      if (yearLike && /\d{4}\s*[-–]\s*$/.test(before)) continue;
+      if (yearLike && YEAR_AFTER_MONTH.test(before)) continue;
+      // The day of a date written with the month's name ("z dnia 9 czerwca 2011 r.").
+      if (value <= 31 && MONTH_GENITIVE.test(after)) continue;
       if (/(Dz\.\s*U\.|poz\.|art\.|ust\.|pkt|nr|§|godz\.|ul\.)\s*$/i.test(before)) continue;
+      // The next item of a legal reference ("art. 8 ust. 2 i 3", "pkt 1, 2").
+      if (/(art\.|ust\.|pkt|§)\s*\d+[a-z]?\s*(,|i|oraz|lub)\s*$/i.test(before)) continue;
       out.push({ value, text: raw, index: m.index, isWord: false });
     } else if (m[2] !== undefined) {
       const value = parseNumberWord(m[2]);

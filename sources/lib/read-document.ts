@@ -4,9 +4,11 @@ import { DocumentRejected } from "./extractor.ts";
 /** Reports larger than this are not reports (a scanned book, a database dump). */
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
+const startsWith = (bytes: Uint8Array, ...prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
+
 /**
- * The text of a report from its bytes: UTF-8 text or a PDF with a text layer.
- * The format is told by the bytes (magic numbers), not by the file name.
+ * The text of a report from its bytes: text (UTF-8, UTF-16 with a BOM, Windows-1250 or ISO-8859-2)
+ * or a PDF with a text layer. The format is told by the bytes (magic numbers), not by the file name.
  */
 export async function readDocumentText(bytes: Uint8Array, fileName: string): Promise<string> {
   if (bytes.length === 0) throw new DocumentRejected(fileName, "the file is empty");
@@ -16,63 +18,201 @@ export async function readDocumentText(bytes: Uint8Array, fileName: string): Pro
       `the file is ${bytes.length} bytes, larger than any report (limit ${MAX_DOCUMENT_BYTES})`,
     );
   }
-  const head = Buffer.from(bytes.subarray(0, 8)).toString("latin1");
+  const head = Buffer.from(bytes.subarray(0, 512)).toString("latin1");
   if (head.startsWith("%PDF-")) return readPdf(bytes, fileName);
-  if (head.startsWith("PK\u0003\u0004")) {
+  if (head.startsWith("PK\u0003\u0004")) throw new DocumentRejected(fileName, zipKind(bytes));
+  if (head.startsWith("\u00d0\u00cf\u0011\u00e0\u00a1\u00b1\u001a\u00e1")) {
     throw new DocumentRejected(
       fileName,
-      "this is a ZIP container (Word .docx or Excel .xlsx); save the report as PDF or text",
+      "this is an old Office file (Word .doc or Excel .xls); save the report as PDF or text",
     );
   }
-  if (head.startsWith("\u00d0\u00cf\u0011\u00e0")) {
+  if (/^(\uFEFF|\u00ef\u00bb\u00bf)?\s*\{\\rtf/.test(head)) {
+    throw new DocumentRejected(fileName, "this is an RTF document; save the report as PDF or text");
+  }
+  if (/^(\u00ef\u00bb\u00bf)?\s*<(!doctype html|html[\s>]|\?xml)/i.test(head)) {
     throw new DocumentRejected(
       fileName,
-      "this is an old Office file (.doc/.xls); save the report as PDF or text",
+      "this is an HTML or XML page, not a report; save the report as PDF or text",
     );
   }
-  return decodeText(bytes, fileName);
+  if (startsWith(bytes, 0x89, 0x50, 0x4e, 0x47) || startsWith(bytes, 0xff, 0xd8, 0xff)) {
+    throw new DocumentRejected(fileName, "this is an image (a scan?); OCR it into a PDF with a text layer");
+  }
+  if (startsWith(bytes, 0x1f, 0x8b) || head.startsWith("7z\u00bc\u00af") || head.startsWith("Rar!")) {
+    throw new DocumentRejected(
+      fileName,
+      "this is a compressed archive; unpack it and give the report itself",
+    );
+  }
+  return checkText(decodeText(bytes, fileName), fileName);
+}
+
+/** Word, Excel and OpenDocument files are ZIP containers: name which one it is. */
+function zipKind(bytes: Uint8Array): string {
+  const names = Buffer.from(bytes.subarray(0, 64 * 1024)).toString("latin1");
+  const kind = /word\//.test(names)
+    ? "a Word document (.docx)"
+    : /xl\//.test(names)
+      ? "an Excel workbook (.xlsx)"
+      : /ppt\//.test(names)
+        ? "a PowerPoint presentation (.pptx)"
+        : /opendocument/.test(names)
+          ? "an OpenDocument file (.odt/.ods)"
+          : "a ZIP archive";
+  return `this is ${kind} (a ZIP container), not a report the pipeline reads; save the report as PDF or text`;
+}
+
+/** Polish letters: a decoding that yields more of them is the right one. */
+const POLISH = /[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]/g;
+const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
+
+/** How many characters fall in the given code ranges (control characters: no regex needed). */
+function countCodes(text: string, ranges: [number, number][]): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (ranges.some(([from, to]) => c >= from && c <= to)) n++;
+  }
+  return n;
 }
 
 function decodeText(bytes: Uint8Array, fileName: string): string {
-  let text: string;
+  // A BOM says it all: UTF-8, or UTF-16 as Word's "Unicode text" and Notepad's "Unicode" save it.
+  if (startsWith(bytes, 0xef, 0xbb, 0xbf)) return decodeOrReject("utf-8", bytes.subarray(3), fileName);
+  if (startsWith(bytes, 0xff, 0xfe)) return decodeOrReject("utf-16le", bytes.subarray(2), fileName);
+  if (startsWith(bytes, 0xfe, 0xff)) return decodeOrReject("utf-16be", bytes.subarray(2), fileName);
+  const utf16 = utf16WithoutBom(bytes);
+  if (utf16) return decodeOrReject(utf16, bytes, fileName);
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    // Polish offices often save text in Windows-1250; decode it rather than reject it.
-    text = new TextDecoder("windows-1250").decode(bytes);
+    // Not UTF-8: a Polish office's 8-bit code page. Windows-1250 and ISO-8859-2 differ in ą, ś, ź,
+    // Ą, Ś, Ź (and the quotes „”): the one that reads more Polish letters is the one it was saved in.
+    const cp1250 = new TextDecoder("windows-1250").decode(bytes);
+    const latin2 = new TextDecoder("iso-8859-2").decode(bytes);
+    return count(latin2, POLISH) > count(cp1250, POLISH) ? latin2 : cp1250;
   }
-  text = text.replace(/^\uFEFF/, "");
-  let controls = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 9 || (c > 13 && c < 32)) controls++;
+}
+
+/** UTF-16 without a BOM betrays itself by a zero byte beside nearly every Latin letter. */
+function utf16WithoutBom(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
+  if (bytes.length < 16 || bytes.length % 2 !== 0) return null;
+  const n = Math.min(bytes.length, 4096);
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
   }
-  if (controls > Math.max(8, text.length / 100)) {
-    throw new DocumentRejected(fileName, "the file is binary, not a text report");
-  }
-  // UTF-8 read as Windows-1250/Latin-1 and saved again: "Ä…" for "ą", "Ĺ‚" for "ł".
-  if (/(Ä[…™‡]|Ĺ[‚›ş]|Ă[łÂ]|Ã[³±])/.test(text)) {
+  const pairs = n / 2;
+  if (oddZero > pairs * 0.6 && evenZero < pairs * 0.05) return "utf-16le";
+  if (evenZero > pairs * 0.6 && oddZero < pairs * 0.05) return "utf-16be";
+  return null;
+}
+
+function decodeOrReject(encoding: string, bytes: Uint8Array, fileName: string): string {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
     throw new DocumentRejected(
       fileName,
-      "the text is mojibake (UTF-8 decoded twice); export it again from the original",
+      `the file says it is ${encoding.toUpperCase()} but is not valid ${encoding.toUpperCase()}`,
+    );
+  }
+}
+
+/**
+ * Mojibake: UTF-8 bytes read as an 8-bit code page and saved again turn each Polish letter into two
+ * characters ("ą" → "Ä…" in Windows-1250/1252, "ł" → "Ĺ‚", "ó" → "Ă³"/"Ã³"). The signatures are
+ * computed from the code pages themselves, so every letter and every usual code page is covered.
+ */
+const MOJIBAKE: readonly string[] = (() => {
+  const letters = "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ„”–";
+  const pages = ["windows-1250", "windows-1252", "iso-8859-2", "iso-8859-1"];
+  const out = new Set<string>();
+  for (const page of pages) {
+    const decoder = new TextDecoder(page);
+    for (const letter of letters) out.add(decoder.decode(Buffer.from(letter, "utf8")));
+  }
+  return [...out];
+})();
+
+/**
+ * Word and PDF exports put no-break and thin spaces between thousands ("10\u00a0309") and soft
+ * hyphens or zero-width spaces inside words: a space is a space, an invisible character is nothing.
+ */
+export function normaliseSpaces(text: string): string {
+  return text.replace(/[\u00A0\u2007\u2009\u202F]/g, " ").replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, "");
+}
+
+/** A text is taken only when it reads as text: no binary, no mojibake, no lost letters. */
+function checkText(raw: string, fileName: string): string {
+  const text = normaliseSpaces(raw);
+  const tolerated = Math.max(8, text.length / 100);
+  if (
+    countCodes(text, [
+      [0x00, 0x08],
+      [0x0e, 0x1f],
+    ]) > tolerated
+  ) {
+    throw new DocumentRejected(fileName, "the file is binary, not a text report");
+  }
+  if (text.trim() === "") throw new DocumentRejected(fileName, "the file holds no text (only white space)");
+  checkMojibake(text, fileName);
+  // C1 control characters come from bytes no Polish code page uses as letters.
+  if (countCodes(text, [[0x7f, 0x9f]]) > tolerated) {
+    throw new DocumentRejected(
+      fileName,
+      "the file is not text in a known encoding (UTF-8, Windows-1250, ISO-8859-2)",
     );
   }
   return text;
+}
+
+function checkMojibake(text: string, fileName: string): void {
+  let mojibake = 0;
+  for (const m of MOJIBAKE) {
+    for (let i = text.indexOf(m); i !== -1 && mojibake < 3; i = text.indexOf(m, i + m.length)) mojibake++;
+  }
+  if (mojibake >= 3) {
+    throw new DocumentRejected(
+      fileName,
+      'the text is mojibake (UTF-8 read as another code page, "Ä…" for "ą"); export it again from the original',
+    );
+  }
+  if (count(text, /\uFFFD/g) >= 3) {
+    throw new DocumentRejected(
+      fileName,
+      "letters were lost in a conversion (replacement characters �); export it again from the original",
+    );
+  }
+  if (count(text, /\p{L}\?\p{L}/gu) >= 5) {
+    throw new DocumentRejected(
+      fileName,
+      'letters were lost in a conversion ("?" inside words, e.g. "Spo?ecznej"); export it again from the original',
+    );
+  }
 }
 
 async function readPdf(bytes: Uint8Array, fileName: string): Promise<string> {
   let pages: string[];
   try {
-    const pdf = await getDocumentProxy(new Uint8Array(bytes));
+    // verbosity 0: pdf.js would print its warnings about a damaged file on stdout.
+    const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
     ({ text: pages } = await extractText(pdf, { mergePages: false }));
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (/password/i.test(msg)) throw new DocumentRejected(fileName, "the PDF is encrypted with a password");
-    throw new DocumentRejected(fileName, `the PDF cannot be read (${msg})`);
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+    const name = e instanceof Error ? e.name : "";
+    if (/password/i.test(`${name} ${msg}`)) {
+      throw new DocumentRejected(fileName, "the PDF is encrypted with a password; give an unprotected copy");
+    }
+    throw new DocumentRejected(fileName, `the PDF is damaged and cannot be read (${msg})`);
   }
   const text = pages.join("\n");
   if (text.replace(/\s/g, "").length < 20) {
     throw new DocumentRejected(fileName, "the PDF has no text layer (a scan?); OCR it first");
   }
-  return text;
+  checkMojibake(text, fileName);
+  return normaliseSpaces(text);
 }

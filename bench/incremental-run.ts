@@ -1,0 +1,110 @@
+/**
+ * One report arrives at national scale, until it is published (warehouse/incremental.ts):
+ *   1. its text is read and extracted by the real extractors (a report in a real layout, when they
+ *      recognise it; its figures are not the ones loaded, see bench/README.md);
+ *   2. it is stored like an ingested document (metadata + extraction cache);
+ *   3. the known documents are listed and compared with the published snapshot (what is new);
+ *   4. incrementalRefresh: copy the snapshot, add the report's rows, update the touched gmina's
+ *      models, run its data tests, publish.
+ *
+ *   OBS_DATA_DIR=… node --import tsx bench/incremental-run.ts --input DIR
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { dataPaths } from "../lib/config.ts";
+import { readDocumentText } from "../sources/lib/read-document.ts";
+import { extractDocument } from "../sources/registry.ts";
+import { extractKnownDocument } from "../warehouse/extract.ts";
+import { incrementalRefresh } from "../warehouse/incremental.ts";
+import { KnownDocument, listDocuments } from "../warehouse/store.ts";
+import { Phases, progress, reportResult } from "./lib/child.ts";
+import { inputPaths, restoreGminaIds } from "./lib/national.ts";
+import { storeNational } from "./prepare-store.ts";
+
+const { values } = parseArgs({ options: { input: { type: "string" } } });
+if (!values.input) throw new Error("--input DIR is required");
+const input = inputPaths(values.input);
+const t = new Phases();
+
+// 1. The report's text through the extractors.
+let extraction: Record<string, unknown> = { status: "no report text" };
+const reportFiles = (
+  await readdir(input.holdoutReport, { recursive: true }).catch(() => [] as string[])
+).filter((f) => f.endsWith(".txt"));
+for (const f of reportFiles) {
+  const bytes = new Uint8Array(await readFile(join(input.holdoutReport, f)));
+  try {
+    const text = await readDocumentText(bytes, f);
+    const r = extractDocument(text, f);
+    extraction = { status: "extracted", file: f, extractor: r.extractor.id, figures: r.observations.length };
+  } catch (e) {
+    extraction = { status: "rejected", file: f, reason: (e as Error).message };
+  }
+}
+t.mark("extract_report");
+
+// 2. Stored as ingest stores it.
+await storeNational(input.holdoutDocuments, input.holdoutObservations);
+t.mark("store");
+
+// 3. What is new: the known documents against the published snapshot.
+let known: KnownDocument[];
+try {
+  known = await listDocuments();
+} catch {
+  // The bundled reports cannot be read (no extractors yet): the stored documents alone.
+  const dir = dataPaths().documents;
+  known = [];
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith(".json"))) {
+    known.push(KnownDocument.parse(JSON.parse(await readFile(join(dir, name), "utf8"))));
+  }
+}
+const snapshot = await DuckDBInstance.create(dataPaths().published, { access_mode: "READ_ONLY" });
+const conn = await snapshot.connect();
+const published = new Set(
+  (await conn.runAndReadAll("select document_id from raw.documents")).getRows().map((r) => String(r[0])),
+);
+conn.closeSync();
+snapshot.closeSync();
+const added = [];
+for (const doc of known.filter((d) => !published.has(d.documentId))) {
+  added.push({ doc, extraction: await extractKnownDocument(doc) });
+}
+restoreGminaIds(added);
+t.mark("diff");
+
+// 4. Build only what the report touches, test it, publish.
+let declined: string | null = null;
+const result = await incrementalRefresh({
+  documents: added,
+  log: (line) => {
+    if (/full build is needed|Nothing new/.test(line)) declined = line;
+    progress(line);
+  },
+});
+t.mark("incremental");
+if (!result) {
+  reportResult({
+    name: "incremental",
+    declined: declined ?? "no reason given",
+    wall_s: t.total,
+    phases: t.phases,
+  });
+  process.exit(0);
+}
+
+reportResult({
+  name: "incremental",
+  added: result.added,
+  centres: result.centres,
+  documents: result.documents,
+  observations: result.observations,
+  warnings: result.warnings,
+  extraction,
+  steps: result.steps,
+  incremental_phases: result.phases,
+  wall_s: t.total,
+  phases: t.phases,
+});

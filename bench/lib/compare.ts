@@ -1,0 +1,73 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+
+/** Columns that legitimately differ between two builds of the same documents. */
+const VOLATILE = new Set([
+  "marts.dim_document.loaded_at",
+  "meta.build_info.kind",
+  "meta.build_info.built_at",
+]);
+
+/**
+ * Columns compared in a normal form: the data test one_value_per_figure lists the differing values
+ * with string_agg(distinct …) without an order, so two builds of the same data may write "12 / 14"
+ * or "14 / 12" (reported to the lead: an `order by` in the aggregate makes builds reproducible).
+ */
+const NORMALISE: Record<string, (col: string) => string> = {
+  "marts.data_quality.message_pl": (c) =>
+    `regexp_replace(${c}, '[0-9]+([.][0-9]+)?', '#', 'g') || list_sort(regexp_extract_all(${c}, '[0-9]+([.][0-9]+)?'))::varchar`,
+};
+
+export interface TableDifference {
+  table: string;
+  rowsA: number;
+  rowsB: number;
+  onlyInA: number;
+  onlyInB: number;
+}
+
+/** Compare every table of two warehouse files row by row (as multisets); returns the tables that differ. */
+export async function compareWarehouses(
+  a: string,
+  b: string,
+): Promise<{ tables: number; differences: TableDifference[] }> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const c = await instance.connect();
+  const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  try {
+    await c.run(`attach ${q(a)} as a (read_only); attach ${q(b)} as b (read_only)`);
+    const tables = (
+      await c.runAndReadAll(
+        `select schema_name || '.' || table_name from duckdb_tables() where database_name = 'a' order by 1`,
+      )
+    )
+      .getRows()
+      .map((r) => String(r[0]));
+    const differences: TableDifference[] = [];
+    for (const table of tables) {
+      const [schema, name] = table.split(".") as [string, string];
+      const cols = (
+        await c.runAndReadAll(
+          `select column_name from duckdb_columns() where database_name = 'a' and schema_name = ${q(schema)}
+           and table_name = ${q(name)} order by column_index`,
+        )
+      )
+        .getRows()
+        .map((r) => String(r[0]))
+        .filter((col) => !VOLATILE.has(`${table}.${col}`));
+      const list = cols.map((col) => NORMALISE[`${table}.${col}`]?.(`"${col}"`) ?? `"${col}"`).join(", ");
+      const [row] = (
+        await c.runAndReadAll(`select
+          (select count(*) from a.${table}) as rows_a,
+          (select count(*) from b.${table}) as rows_b,
+          (select count(*) from (select ${list} from a.${table} except all select ${list} from b.${table})) as only_a,
+          (select count(*) from (select ${list} from b.${table} except all select ${list} from a.${table})) as only_b`)
+      ).getRows();
+      const [rowsA, rowsB, onlyInA, onlyInB] = (row ?? []).map(Number) as [number, number, number, number];
+      if (onlyInA > 0 || onlyInB > 0) differences.push({ table, rowsA, rowsB, onlyInA, onlyInB });
+    }
+    return { tables: tables.length, differences };
+  } finally {
+    c.closeSync();
+    instance.closeSync();
+  }
+}

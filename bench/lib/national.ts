@@ -1,0 +1,156 @@
+import { join } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { CENTRE_IDS, type ExtractedObservation } from "../../sources/lib/observation.ts";
+import type { ExtractionResult } from "../../warehouse/extract.ts";
+import type { KnownDocument } from "../../warehouse/store.ts";
+import { DOCUMENT_COLUMNS, OBSERVATION_COLUMNS, readCsvAll, readCsvBatches } from "./observations-file.ts";
+
+/** Files of a generated national data set (see bench/generate.ts). */
+export function inputPaths(dir: string) {
+  return {
+    dir,
+    manifest: join(dir, "manifest.json"),
+    observations: join(dir, "observations.csv"),
+    documents: join(dir, "documents.csv"),
+    centres: join(dir, "centres.csv"),
+    metrics: join(dir, "bench-metrics.csv"),
+    holdoutObservations: join(dir, "holdout", "observations.csv"),
+    holdoutDocuments: join(dir, "holdout", "documents.csv"),
+    holdoutReport: join(dir, "holdout", "report"),
+    reports: join(dir, "reports"),
+  };
+}
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * The seed rows the national data needs beyond the project's seeds: 2,477 gminas (the project knows
+ * four centres) and the benchmark's extra metrics. Run right after the project's seeds are loaded,
+ * by the pipeline build and the baseline alike.
+ */
+export async function addNationalSeeds(connection: DuckDBConnection, dir: string) {
+  const p = inputPaths(dir);
+  await connection.run(`
+    insert into seeds.centres by name
+      select * from read_csv(${sqlString(p.centres)}, header = true, all_varchar = true);
+    insert into seeds.metrics by name
+      select * from read_csv(${sqlString(p.metrics)}, header = true, all_varchar = true);
+  `);
+}
+
+export type LoadedDocument = { doc: KnownDocument; extraction: ExtractionResult };
+
+const orNull = (s: string | undefined) => (s === undefined || s === "" ? null : s);
+
+/**
+ * The national data as the pipeline holds extracted documents in memory (what extractAll returns):
+ * KnownDocument + ExtractionResult per document, observations in file order.
+ */
+export async function readNationalDocuments(
+  documentsCsv: string,
+  observationsCsv: string,
+  reportsDir: string,
+): Promise<LoadedDocument[]> {
+  const byId = new Map<string, LoadedDocument>();
+  const out: LoadedDocument[] = [];
+  for (const r of await readCsvAll(documentsCsv, DOCUMENT_COLUMNS)) {
+    const [
+      documentId,
+      centreId,
+      kind,
+      title,
+      fileName,
+      origin,
+      periods,
+      issuedOn,
+      receivedAt,
+      byteSize,
+      extractorId,
+    ] = r as string[] as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const doc: KnownDocument = {
+      documentId,
+      path: join(reportsDir, fileName),
+      fileName,
+      origin: origin as KnownDocument["origin"],
+      centreId,
+      kind,
+      title,
+      periods: periods.split(";"),
+      issuedOn: orNull(issuedOn),
+      receivedAt: orNull(receivedAt),
+      byteSize: Number(byteSize),
+    };
+    const extraction = {
+      documentId,
+      extractorId,
+      codeVersion: "bench",
+      recognition: {
+        centre_id: centreId,
+        kind,
+        title,
+        periods: doc.periods,
+        issued_on: doc.issuedOn,
+      },
+      observations: [],
+    } as unknown as ExtractionResult;
+    const d = { doc, extraction };
+    byId.set(documentId, d);
+    out.push(d);
+  }
+  for await (const batch of readCsvBatches(observationsCsv, OBSERVATION_COLUMNS)) {
+    for (const r of batch) {
+      const d = byId.get(r[0] as string);
+      if (!d) throw new Error(`observation of an unknown document ${r[0]}`);
+      d.extraction.observations.push(toObservation(r));
+    }
+  }
+  return out;
+}
+
+/** One CSV row as the extractor would have produced it (centre_id is a gmina id the contract does not know). */
+export function toObservation(r: string[]): ExtractedObservation {
+  const value = r[7];
+  const flags = r[12];
+  return {
+    centre_id: r[2] as ExtractedObservation["centre_id"],
+    period_id: r[3] as string,
+    as_of_date: orNull(r[4]),
+    metric_id: r[5] as string,
+    breakdown: orNull(r[6]),
+    value: value === "" || value === undefined ? null : Number(value),
+    unit: r[8] as string,
+    line: Number(r[9]),
+    quote: r[10] as string,
+    label: r[11] as string,
+    flags: (flags ? flags.split(",") : []) as ExtractedObservation["flags"],
+    note: orNull(r[13]),
+  };
+}
+
+const KNOWN_CENTRES = new Set<string>(CENTRE_IDS);
+
+/**
+ * Put each gmina's id back on figures read from the extraction cache (stored under a known centre's
+ * id, see bench/prepare-store.ts). Documents of the project's own centres are left as they are.
+ */
+export function restoreGminaIds(docs: LoadedDocument[]): LoadedDocument[] {
+  for (const { doc, extraction } of docs) {
+    if (KNOWN_CENTRES.has(doc.centreId)) continue;
+    const centre = doc.centreId as ExtractedObservation["centre_id"];
+    extraction.recognition.centre_id = centre;
+    for (const o of extraction.observations) o.centre_id = centre;
+  }
+  return docs;
+}

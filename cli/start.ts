@@ -1,0 +1,73 @@
+import { startService } from "../pipelines/service.ts";
+import { progress, runCommand, UsageError } from "./command.ts";
+
+const usage = `Usage: npm start [-- --port 3000] [--no-dashboards] [--concurrency 2]
+
+Run the Obserwatorium service until Ctrl-C (SIGINT) or SIGTERM:
+  - Postgres: embedded, data in $OBS_DATA_DIR/postgres (started, or reused if already running),
+    or the one DATABASE_URL names;
+  - the graphile-worker jobs of pipelines/ with the crontab pipelines/crontab (UTC): inbox discovery
+    every minute, the half-year and yearly collection rounds, the daily freshness check;
+  - a catch-up at start: every known report not yet published is loaded;
+  - the inbox $OBS_DATA_DIR/inbox: a report dropped there is published within a minute; a rejected one
+    moves to inbox/rejected/ with a .error.txt saying why;
+  - the dashboards (rebuilt after each publish) on http://127.0.0.1:<port>.
+Stops within 10 s on Ctrl-C, or SIGINT/SIGTERM/SIGHUP to the service's node process (\`npm run status\`
+shows its pid; npm itself does not pass a \`kill\` on). A restart resumes; nothing is processed twice.
+
+Options:
+  -p, --port          port of the dashboards server (default $PORT or 3000; 0 picks a free one)
+  --host              address to listen on (default $HOST or 127.0.0.1)
+  --no-dashboards     do not rebuild the dashboards after a publish (their jobs wait for a service that does)
+  -c, --concurrency   jobs at a time in this process (default 2)
+  -h, --help          show this help
+
+Environment:
+  OBS_DATA_DIR         data directory (default ./data)
+  DATABASE_URL         use this Postgres instead of the embedded one
+  PORT, HOST           as --port, --host
+  OBS_REPORT_SOURCES   the centres' report sources (default pipelines/report-sources.json)`;
+
+await runCommand(
+  {
+    usage,
+    options: {
+      port: { type: "string", short: "p" },
+      host: { type: "string" },
+      "no-dashboards": { type: "boolean" },
+      concurrency: { type: "string", short: "c" },
+      help: { type: "boolean", short: "h" },
+    },
+  },
+  async ({ values }) => {
+    const port = Number(values.port ?? process.env.PORT ?? 3000);
+    const concurrency = Number(values.concurrency ?? 2);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`not a port: ${values.port ?? process.env.PORT}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new UsageError(`--concurrency must be a whole number ≥ 1`);
+    // A service outlives its terminal: a closed stdout/stderr (EPIPE) must not kill it mid-job.
+    for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+    const log = (line: string) => progress(`${new Date().toISOString().slice(11, 19)} ${line}`);
+    const service = await startService({
+      log,
+      port,
+      host: values.host ?? process.env.HOST ?? "127.0.0.1",
+      concurrency,
+      dashboards: !values["no-dashboards"],
+    });
+    // SIGHUP: the terminal closed; stop as cleanly as on Ctrl-C.
+    const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+    const signalled = new Promise<string>((resolve) => {
+      for (const signal of signals) process.once(signal, () => resolve(signal));
+    });
+    const outcome = await Promise.race([signalled, service.done.then(() => "the worker stopped")]).catch(
+      (e: Error) => `the worker failed: ${e.message}`,
+    );
+    // A second Ctrl-C while stopping: leave at once (what was running is released at the next start).
+    for (const signal of signals) process.once(signal, () => process.exit(130));
+    await service.stop(outcome);
+    // Work still unwinding in this process (a DuckDB build cut short) must not hold the exit.
+    process.exit(outcome.startsWith("SIG") ? 0 : 1);
+  },
+);

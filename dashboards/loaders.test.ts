@@ -1,0 +1,281 @@
+// Every data loader against a snapshot published by a real pipeline run: the columns each page reads are
+// there, values keep their types, and a loader fails loudly instead of writing an empty file.
+import { spawnSync } from "node:child_process";
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { tableFromIPC } from "apache-arrow";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDataDir, npmRun, ROOT } from "../tests/helpers/cli.ts";
+import { MARTS, runQuery } from "./data/warehouse.ts";
+
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const DATA = join(ROOT, "dashboards", "data");
+
+/** The fields the pages read from each loader (the cautionary tale: a page reading a field no loader writes). */
+const PAGE_COLUMNS: Record<string, string[]> = {
+  "observations.json": [
+    "observation_id",
+    "centre_id",
+    "centre_name",
+    "period_id",
+    "period_kind",
+    "year",
+    "half",
+    "period_label",
+    "as_of_date",
+    "metric_id",
+    "metric_label",
+    "aggregation",
+    "breakdown",
+    "breakdown_label",
+    "value",
+    "unit",
+    "document_id",
+    "document_title",
+    "file_name",
+    "issued_on",
+    "line",
+    "quote",
+    "label",
+    "flags",
+    "note",
+    "is_corrected",
+  ],
+  "centres.json": ["centre_id", "name_pl", "centre_name_pl", "teryt", "voivodeship"],
+  "metrics.json": [
+    "metric_id",
+    "label_pl",
+    "unit",
+    "aggregation",
+    "breakdown_vocabulary",
+    "description",
+    "legal_basis",
+  ],
+  "breakdowns.json": ["vocabulary", "breakdown_id", "label_pl"],
+  "documents.json": [
+    "document_id",
+    "centre_id",
+    "centre_name",
+    "title",
+    "file_name",
+    "periods",
+    "issued_on",
+    "loaded_at",
+    "is_current",
+  ],
+  "families.json": [
+    "centre_id",
+    "centre_name",
+    "period_id",
+    "period_kind",
+    "year",
+    "period_label",
+    "families_assisted",
+    "families_social_work",
+    "families_social_work_only",
+    "families_family_benefits",
+    "families_alimony_fund",
+  ],
+  "reasons.json": [
+    "centre_id",
+    "centre_name",
+    "period_id",
+    "period_kind",
+    "year",
+    "period_label",
+    "reason_label",
+    "families",
+    "families_assisted",
+    "share",
+    "document_title",
+    "line",
+    "quote",
+  ],
+  "niebieska-karta.json": [
+    "centre_id",
+    "centre_name",
+    "period_id",
+    "period_kind",
+    "year",
+    "period_label",
+    "metric_id",
+    "metric_label",
+    "value",
+    "is_derived",
+    "is_series_break",
+    "document_title",
+    "line",
+    "quote",
+  ],
+  "staffing.json": [
+    "centre_id",
+    "centre_name",
+    "period_id",
+    "period_label",
+    "measure",
+    "breakdown",
+    "breakdown_label",
+    "numerator",
+    "denominator",
+    "ratio",
+    "norm",
+    "exceeds_norm",
+    "is_whole_year_count",
+    "note_pl",
+  ],
+  "quality.json": [
+    "centre_id",
+    "centre_name",
+    "period_id",
+    "period_label",
+    "metric_id",
+    "metric_label",
+    "breakdown",
+    "document_title",
+    "line",
+    "check_name",
+    "severity",
+    "message_pl",
+  ],
+  "coverage.json": ["centre_id", "centre_name", "period_id", "period_label", "metric_id", "metric_label"],
+};
+
+function runLoader(file: string, dataDir: string) {
+  const r = spawnSync(TSX, [join(DATA, file)], {
+    cwd: ROOT,
+    env: { ...process.env, OBS_DATA_DIR: dataDir, OBS_DASHBOARD_SNAPSHOT: "" },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+const json = (file: string, dataDir: string) => {
+  const r = runLoader(`${file}.ts`, dataDir);
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout.toString());
+};
+
+describe("data loaders on a freshly published snapshot", () => {
+  const data = freshDataDir("obs-dash-loaders-");
+
+  beforeAll(() => {
+    const r = npmRun("refresh", ["--quiet"], data);
+    expect(r.stderr).toMatch(/Published \d+ figures/);
+    expect(r.status).toBe(0);
+    process.env.OBS_DATA_DIR = data;
+  });
+
+  afterAll(() => rmSync(data, { recursive: true, force: true }));
+
+  it("has a test for every JSON loader in dashboards/data", () => {
+    const loaders = readdirSync(DATA).filter((f) => f.endsWith(".json.ts"));
+    expect(loaders.map((f) => f.replace(/\.ts$/, "")).sort()).toEqual(
+      [...Object.keys(PAGE_COLUMNS), "late-reports.json"].sort(),
+    );
+  });
+
+  for (const [file, columns] of Object.entries(PAGE_COLUMNS)) {
+    it(`${file} writes every column its pages read`, () => {
+      const rows = json(file, data) as Record<string, unknown>[];
+      if (file !== "quality.json") expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(Object.keys(row)).toEqual(expect.arrayContaining(columns));
+    });
+  }
+
+  it("keeps missing values null and provenance on every figure", () => {
+    const rows = json("observations.json", data) as {
+      centre_id: string;
+      period_id: string;
+      metric_id: string;
+      breakdown: string | null;
+      value: number | null;
+      flags: string[];
+      quote: string;
+      line: number;
+      document_title: string;
+    }[];
+    for (const r of rows) {
+      expect(Array.isArray(r.flags)).toBe(true);
+      expect(r.quote.length).toBeGreaterThan(0);
+      expect(r.line).toBeGreaterThan(0);
+      expect(r.document_title).toBeTruthy();
+      if (r.value === null) expect(r.flags.some((f) => f === "missing" || f === "ambiguous")).toBe(true);
+    }
+    const wroclaw2011 = rows.find(
+      (r) =>
+        r.centre_id === "wroclaw" &&
+        r.period_id === "2011" &&
+        r.metric_id === "families_assisted" &&
+        !r.breakdown,
+    );
+    expect(wroclaw2011?.value).toBe(10309);
+    expect(wroclaw2011?.quote).toContain("10 309");
+  });
+
+  it("tells the page whether reporting deadlines are known", () => {
+    const late = json("late-reports.json", data) as { available: boolean; rows: unknown[] };
+    expect(typeof late.available).toBe("boolean");
+    expect(Array.isArray(late.rows)).toBe(true);
+  });
+
+  it("archives every mart of the snapshot as CSV for Polish Excel, Parquet and Arrow", async () => {
+    const tables = await runQuery(
+      "select table_name from information_schema.tables where table_schema = 'marts' and table_name <> 'partition_status'",
+      { columns: ["table_name"] },
+    );
+    expect([...MARTS].sort()).toEqual(tables.rows.map((r) => r.table_name).sort());
+
+    const r = runLoader("marts.tar.ts", data);
+    expect(r.status, r.stderr).toBe(0);
+    const members = new Map<string, Buffer>();
+    for (let offset = 0; offset + 512 <= r.stdout.length; ) {
+      const header = r.stdout.subarray(offset, offset + 512);
+      const name = header.subarray(0, 100).toString().replace(/\0.*$/s, "");
+      if (!name) break;
+      const size = Number.parseInt(header.subarray(124, 136).toString(), 8);
+      members.set(name, r.stdout.subarray(offset + 512, offset + 512 + size));
+      offset += 512 + Math.ceil(size / 512) * 512;
+    }
+    expect([...members.keys()].sort()).toEqual(
+      MARTS.flatMap((m) => [`${m}.arrow`, `${m}.csv`, `${m}.parquet`]).sort(),
+    );
+
+    const csv = members.get("families.csv")?.toString("utf8") ?? "";
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv.split("\r\n")[0]).toBe(
+      "\ufeffcentre_id;period_id;period_kind;year;half;families_assisted;families_social_work;families_social_work_only;families_family_benefits;families_alimony_fund",
+    );
+    expect(members.get("assistance_reasons.csv")?.toString()).toMatch(/;0,\d+;/); // shares with a decimal comma
+    expect(members.get("families.parquet")?.subarray(0, 4).toString()).toBe("PAR1");
+
+    const arrow = tableFromIPC(members.get("fct_observation.arrow") ?? new Uint8Array());
+    const csvRows = (members.get("fct_observation.csv")?.toString() ?? "").trim().split("\r\n").length - 1;
+    expect(arrow.numRows).toBeGreaterThan(0);
+    expect(arrow.schema.fields.map((f) => f.name)).toContain("quote");
+    expect(csvRows).toBeGreaterThanOrEqual(arrow.numRows); // quotes may hold line breaks, never fewer lines
+  });
+
+  it("fails loudly: no snapshot, a missing column, an empty result", async () => {
+    const empty = freshDataDir("obs-dash-empty-");
+    const r = runLoader("centres.json.ts", empty);
+    rmSync(empty, { recursive: true, force: true });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("loader centres.json.ts failed: no published warehouse");
+    expect(r.stdout.length).toBe(0);
+
+    await expect(
+      runQuery("select centre_id from marts.dim_centre", { columns: ["centre_id", "name"] }),
+    ).rejects.toThrow("the query result lacks column(s) name (it has centre_id)");
+    await expect(runQuery("select * from marts.dim_centre where false", { columns: [] })).rejects.toThrow(
+      "the query returned no rows",
+    );
+  });
+
+  it("gives the Framework one city page per centre", async () => {
+    const config = (await import("../observablehq.config.ts")).default;
+    const centres = json("centres.json", data) as { centre_id: string }[];
+    expect([...config.dynamicPaths].sort()).toEqual(centres.map((c) => `/miasto/${c.centre_id}`).sort());
+    expect(config.globalStylesheets).toEqual([]);
+  });
+});

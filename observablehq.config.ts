@@ -1,0 +1,70 @@
+// Observable Framework configuration: Polish dashboards that build and run with no internet
+// (no CDN, fonts or telemetry; every library from node_modules, see ../shared/STACK.md).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { dataPaths } from "./lib/config.ts";
+
+process.env.OBSERVABLE_TELEMETRY_DISABLE = "true";
+
+/** The cities of the published snapshot: one briefing page each (dashboards/miasto/[centre].md). */
+async function readCentres(): Promise<{ centre_id: string; name_pl: string }[]> {
+  const path = process.env.OBS_DASHBOARD_SNAPSHOT || dataPaths().published;
+  if (!existsSync(path)) {
+    throw new Error(
+      `observablehq.config.ts: no published warehouse at ${path}; run \`npm run refresh\` first`,
+    );
+  }
+  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  try {
+    const connection = await instance.connect();
+    const reader = await connection.runAndReadAll(
+      "select centre_id, name_pl from marts.dim_centre order by name_pl",
+    );
+    connection.closeSync();
+    const centres = reader.getRowObjectsJS() as { centre_id: string; name_pl: string }[];
+    if (centres.length === 0) throw new Error(`observablehq.config.ts: marts.dim_centre is empty in ${path}`);
+    return centres;
+  } finally {
+    instance.closeSync();
+  }
+}
+
+const centres = await readCentres();
+
+export default {
+  root: "dashboards",
+  // `npm run build` writes a new directory and swaps it in (OBS_DASHBOARD_OUTPUT), so the served site is never half built
+  output: process.env.OBS_DASHBOARD_OUTPUT || join(dataPaths().dashboards, "site"),
+  title: "Obserwatorium pomocy społecznej",
+  home: "Obserwatorium",
+  pages: [
+    { name: "Przegląd", path: "/" },
+    { name: "Porównanie miast", path: "/porownanie" },
+    {
+      name: "Miasta",
+      open: true,
+      pages: centres.map((c) => ({ name: c.name_pl, path: `/miasto/${c.centre_id}` })),
+    },
+    { name: "Rodziny i powody pomocy", path: "/rodziny" },
+    { name: "Niebieska Karta", path: "/niebieska-karta" },
+    { name: "Kadry", path: "/kadry" },
+    { name: "Jakość danych", path: "/jakosc" },
+    { name: "Dane i słownik", path: "/dane" },
+    { name: "SQL", path: "/sql" },
+  ],
+  dynamicPaths: centres.map((c) => `/miasto/${c.centre_id}`),
+  // The default pulls Google Fonts; the theme and Inputs' CSS come from style.css instead.
+  globalStylesheets: [],
+  style: "style.css",
+  // Polish for the browser and screen readers, including the Framework's one English tooltip
+  head: `<link rel="icon" href="data:,"><script>document.documentElement.lang = "pl";
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.getElementById("observablehq-sidebar-toggle");
+  if (toggle) toggle.title = "Pokaż lub ukryj menu";
+});</script>`,
+  footer:
+    "Obserwatorium · dane z opublikowanej migawki hurtowni · liczby ze sprawozdań MOPS, z odnośnikiem do źródła",
+  toc: false,
+  search: false,
+};

@@ -1,0 +1,312 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { csvParse } from "d3";
+import { describe, expect, it } from "vitest";
+import { SourceText } from "../lib/document.ts";
+import { parseNumberWord } from "../lib/numbers.ts";
+import type { ExtractedObservation } from "../lib/observation.ts";
+import { extractDocument, recogniseDocument } from "../registry.ts";
+import { readTables, sprawozdanieGpwr, unreadNumbers } from "./sprawozdanie-gpwr.ts";
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const read = (p: string) => readFileSync(here(p), "utf8");
+const REAL = "documents/jaworzno_mops_sprawozdanie-gpwr_2023.txt";
+const VARIANT_A = "fixtures/jaworzno_sprawozdanie-gpwr_2024_wariant-a.txt";
+const VARIANT_B = "fixtures/jaworzno_sprawozdanie-gpwr_2025_wariant-b.txt";
+
+/** Every observation, validated against the contract by the registry (it throws on an invalid figure). */
+const extract = (p: string) => extractDocument(read(p), p.split("/").at(-1) ?? p);
+
+/** [line, metric, breakdown, value, flags] of each observation, sorted, for whole-document comparisons. */
+const rows = (obs: ExtractedObservation[]) =>
+  obs
+    .map((o) => [o.line, o.metric_id, o.breakdown, o.value, [...o.flags].sort().join(",")] as const)
+    .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]) || String(a[2]).localeCompare(String(b[2])));
+
+const find = (obs: ExtractedObservation[], metric: string, breakdown: string | null = null) =>
+  obs.filter((o) => o.metric_id === metric && o.breakdown === breakdown);
+
+/** The ways a value can be written: "1189", "1 189", "256 194,94", or a number word. */
+function writtenIn(quote: string, o: ExtractedObservation): boolean {
+  if (o.value === null) return true;
+  const q = quote.replace(/\s+/g, " ");
+  const [whole = "", fraction] = String(o.value).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, " ");
+  const forms = [whole, grouped].map((w) => (fraction ? `${w},${fraction.padEnd(2, "0")}` : w));
+  const asDigits = forms.some((f) => new RegExp(`(?<!\\d|\\d,)${f}(?!\\d|,\\d)`).test(q));
+  const asWord = (q.match(/\p{L}+/gu) ?? []).some((w) => parseNumberWord(w) === o.value);
+  return o.flags.includes("number_word") ? asWord : asDigits;
+}
+
+function expectProvenance(text: string, obs: ExtractedObservation[]) {
+  const doc = new SourceText(text);
+  for (const o of obs) {
+    const where = `${o.metric_id}/${o.breakdown} at line ${o.line}`;
+    expect(doc.line(o.line), where).toContain(o.quote);
+    expect(o.quote.trim(), where).toBe(o.quote);
+    expect(writtenIn(o.quote, o), `${where}: "${o.quote}" should show ${o.value}`).toBe(true);
+    expect(o.label.length, where).toBeGreaterThan(0);
+    expect(o.centre_id).toBe("jaworzno");
+  }
+}
+
+describe("jaworzno/sprawozdanie-gpwr: the 2023 report", () => {
+  const text = read(REAL);
+  const { extractor, recognition, observations: obs } = extract(REAL);
+
+  it("is recognised from its content, whatever the file is called", () => {
+    expect(extractor.id).toBe("jaworzno/sprawozdanie-gpwr");
+    expect(recogniseDocument(text, "bez-nazwy.txt").extractor.id).toBe("jaworzno/sprawozdanie-gpwr");
+    expect(recognition).toEqual({
+      centre_id: "jaworzno",
+      kind: "sprawozdanie-gpwr",
+      title:
+        "SPRAWOZDANIE Z REALIZACJI GMINNEGO PROGRAMU WSPIERANIA RODZINY W JAWORZNIE NA LATA 2022 – 2024 ZA ROK 2023",
+      periods: ["2023"],
+      // "Jaworzno, luty 2024 r.": a month, not a date.
+      issued_on: null,
+    });
+  });
+
+  it("claims no other document of the project", () => {
+    const root = here("../");
+    for (const centre of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      let files: string[] = [];
+      try {
+        files = readdirSync(`${root}${centre.name}/documents`).filter((f) => f.endsWith(".txt"));
+      } catch {
+        continue;
+      }
+      for (const f of files) {
+        const doc = new SourceText(readFileSync(`${root}${centre.name}/documents/${f}`, "utf8"));
+        expect(sprawozdanieGpwr.recognise(doc) !== null, f).toBe(centre.name === "jaworzno");
+      }
+    }
+  });
+
+  it("gives the core figure and no number of family assistants (missing is not zero)", () => {
+    const core = csvParse(readFileSync(here("../../tests/fixtures/core-figures.csv"), "utf8")).filter(
+      (r) => r.centre_id === "jaworzno",
+    );
+    expect(core.length).toBeGreaterThan(0);
+    for (const c of core) {
+      const hit = obs.filter(
+        (o) =>
+          o.period_id === c.period_id &&
+          o.metric_id === c.metric_id &&
+          o.breakdown === (c.breakdown || null) &&
+          o.value === Number(c.value),
+      );
+      expect(hit, `${c.metric_id} ${c.value}`).toHaveLength(1);
+      expect(hit[0]?.label).toBe(c.source_label);
+    }
+    expect(obs.filter((o) => o.metric_id === "family_assistants")).toEqual([]);
+    expect(find(obs, "families_with_family_assistant")[0]?.flags).toContain("whole_year_count");
+  });
+
+  it("reads every figure of the tables and the prose, each with its line", () => {
+    expect(rows(obs)).toEqual([
+      [45, "children_in_families_in_activation", "social_work", 21, ""],
+      [45, "families_with_children_in_activation", "social_work", 10, ""],
+      [47, "children_in_families_in_activation", "socially_useful_work", 11, ""],
+      [47, "families_with_children_in_activation", "socially_useful_work", 6, ""],
+      [54, "children_in_families_in_activation", "activation_programme", 9, ""],
+      [54, "families_with_children_in_activation", "activation_programme", 5, ""],
+      [72, "families_by_diagnostic_tool", "psychological_consultation", 23, ""],
+      [74, "families_by_diagnostic_tool", "activation_support_team", 14, "contradiction"],
+      [76, "families_by_diagnostic_tool", "recognition_card", 491, ""],
+      [78, "families_by_diagnostic_tool", "intensive_social_work", 173, ""],
+      [80, "families_by_diagnostic_tool", "community_interview_child_benefit", 14, ""],
+      [111, "crisis_interventions", null, 45, ""],
+      [113, "crisis_interventions", "child_rights_violation", 7, ""],
+      [125, "families_with_family_assistant", null, 106, "whole_year_count"],
+      [127, "families_with_specialist_support", "social_worker", 529, ""],
+      [129, "families_with_specialist_support", "psychologist", 42, ""],
+      [135, "home_visits", "family_assistant", 1189, ""],
+      [137, "opinions_to_external_institutions", "family_assistant", 25, ""],
+      [139, "home_visits", "social_worker", 3418, ""],
+      [141, "opinions_to_external_institutions", "social_worker", 795, ""],
+      [150, "families_by_diagnostic_tool", "activation_support_team", 12, "contradiction"],
+      [155, "families_with_specialist_support", "psychologist", 42, ""],
+      [170, "families_with_family_assistant_by_situation", "at_risk_of_placement", 24, ""],
+      [172, "families_with_family_assistant_by_situation", "children_in_foster_care", 5, ""],
+      [174, "families_with_family_assistant_by_situation", "monitoring", 12, ""],
+      [189, "family_assistant_project_participants", "adults", 13, ""],
+      [189, "family_assistant_project_participants", "children", 22, ""],
+      [236, "respite_care_planned_participants", "children", 2, ""],
+      [236, "respite_care_planned_participants", null, 30, ""],
+      [237, "respite_care_participants", "children", 2, ""],
+      [237, "respite_care_participants", null, 46, ""],
+      [238, "respite_care_participants", "residential_stay", 6, ""],
+      [238, "respite_care_residential_stay_days", null, 7, ""],
+      [240, "foster_care_project_participants", "female", 193, ""],
+      [240, "foster_care_project_participants", null, 317, ""],
+      [241, "foster_care_project_participants", "male", 124, ""],
+      [307, "large_family_card_new_families", null, 590, ""],
+      [308, "large_family_card_new_families", "parents_only", 502, ""],
+      [313, "large_family_card_applications", null, 590, ""],
+      [315, "large_family_card_applications", "parents_only", 502, ""],
+      [317, "large_family_card_recipients", null, 1175, ""],
+      [319, "large_family_card_recipients", "parents", 915, ""],
+      [321, "large_family_card_recipients", "children", 260, ""],
+      [323, "large_family_cards_issued", null, 1326, ""],
+    ]);
+    expect(obs.every((o) => o.period_id === "2023" && o.as_of_date === null)).toBe(true);
+  });
+
+  it("quotes each figure from its own line: the trimmed table row, or the sentence in prose", () => {
+    expectProvenance(text, obs);
+    expect(find(obs, "home_visits", "family_assistant")[0]?.quote).toBe(
+      "wizyty asystentów w środowisku rodzinnym 1 189",
+    );
+    // A wrapped label whose values stand on their own line.
+    const programmes = find(obs, "families_with_children_in_activation", "activation_programme")[0];
+    expect(programmes?.quote).toBe("5 9");
+    expect(programmes?.label).toBe(
+      'realizacja programów aktywizacji zawodowej i społecznej „PISiZ" i „Uwierz w siebie”',
+    );
+    expect(find(obs, "families_with_specialist_support", "psychologist").map((o) => o.quote)).toContain(
+      "W 2023 r. z tej formy wsparcia skorzystały 42 rodziny z dziećmi.",
+    );
+  });
+
+  it("keeps both figures for Zespoły Aktywizacji i Wsparcia and flags each, naming the other", () => {
+    const zaiw = find(obs, "families_by_diagnostic_tool", "activation_support_team");
+    expect(zaiw.map((o) => [o.line, o.value])).toEqual([
+      [74, 14],
+      [150, 12],
+    ]);
+    for (const o of zaiw) expect(o.flags).toContain("contradiction");
+    expect(zaiw[0]?.note).toContain("12 (wiersz 150");
+    expect(zaiw[1]?.note).toContain("14 (wiersz 74");
+    expect(obs.filter((o) => o.flags.includes("contradiction"))).toHaveLength(2);
+  });
+
+  it("takes no year, date, resolution number, list number or '500+' for a figure", () => {
+    const skipped = unreadNumbers(new SourceText(text)).map((u) => `${u.line}:${u.text}`);
+    expect(skipped).toEqual([
+      // "Adresatami Programu są: 1. … 2. …" and "kierunki działań: 1. … 6." are list numbers.
+      "14:1",
+      "15:2",
+      "18:1",
+      "19:2",
+      "20:3",
+      "21:4",
+      "22:5",
+      "23:6",
+      // "Kierunek 1:" … "Kierunek 6:", "w ramach kierunku 3", "w poniższych tabelach nr: 2, 3, 4, 5".
+      "25:1",
+      "33:2",
+      "55:3",
+      "57:3",
+      "64:2",
+      "64:3",
+      "64:4",
+      "64:5",
+      // "„Opieka Wytchnieniowa” edycja 2023": the edition's year.
+      "214:2023",
+      // "Program był realizowany w dwóch formach": how the programme is built, not a count of anything done.
+      "230:dwóch",
+      "263:4",
+      "269:5",
+      "274:6",
+      // "(…, które w przeszłości miały na utrzymaniu co najmniej 3 dzieci)": the definition of a large family.
+      "309:3",
+    ]);
+    const values = new Set(obs.map((o) => o.value));
+    for (const notAFigure of [2019, 2021, 2022, 2023, 2024, 2030, 466, 131, 500]) {
+      expect(values.has(notAFigure), String(notAFigure)).toBe(false);
+    }
+  });
+
+  it("reads the tables by their column headers", () => {
+    const tables = readTables(new SourceText(text));
+    expect(tables.map((t) => [t.rowHeader, t.columns, t.rows.length])).toEqual([
+      [
+        "dzialania aktywizacji zawodowej i spolecznej",
+        ["liczba rodzin z dziecmi", "liczba dzieci w rodzinach"],
+        3,
+      ],
+      ["narzedzia diagnostyczne", ["liczba rodzin z dziecmi"], 5],
+      ["rodzaj interwencji", ["ilosc interwencji"], 2],
+      ["rodziny objete pomoca specjalistow", ["liczba rodzin"], 3],
+      ["dzialania na rzecz rodzin", ["liczba dzialan"], 4],
+      ["obszary asystentury rodziny", ["liczba rodzin"], 3],
+      ["", [], 6],
+    ]);
+  });
+});
+
+describe("jaworzno/sprawozdanie-gpwr: next years' reports in the same layout", () => {
+  it("variant A (2024): new period and values, a renamed label, extra rows, number words", () => {
+    const text = read(VARIANT_A);
+    const { recognition, observations: obs } = extract(VARIANT_A);
+    expect(recognition.periods).toEqual(["2024"]);
+    expect(recognition.issued_on).toBe("2025-02-14");
+    expect(obs.every((o) => o.period_id === "2024")).toBe(true);
+    expectProvenance(text, obs);
+
+    // "Wsparcie asystenta rodziny" is the renamed "Wsparcie asystenta".
+    expect(find(obs, "families_with_family_assistant").map((o) => o.value)).toEqual([98]);
+    expect(obs.filter((o) => o.metric_id === "family_assistants")).toEqual([]);
+    // Extra rows: a specialist and a kind of visit the vocabulary knows, an activation measure it does not.
+    expect(find(obs, "families_with_specialist_support", "pedagogue").map((o) => o.value)).toEqual([17]);
+    expect(find(obs, "home_visits", "psychologist").map((o) => o.value)).toEqual([64]);
+    const club = obs.filter((o) => o.breakdown === "klub_integracji_spolecznej");
+    expect(club.map((o) => [o.metric_id, o.value])).toEqual([
+      ["families_with_children_in_activation", 3],
+      ["children_in_families_in_activation", 5],
+    ]);
+    expect(club[0]?.note).toContain("activation_measure");
+    // Thousands in a one-column table, "800+" in a label.
+    expect(find(obs, "families_by_diagnostic_tool", "recognition_card").map((o) => o.value)).toEqual([1203]);
+    expect(find(obs, "families_by_diagnostic_tool", "community_interview_child_benefit")[0]?.value).toBe(9);
+    expect(obs.some((o) => o.value === 800)).toBe(false);
+    expect(find(obs, "large_family_card_recipients", "parents").map((o) => o.value)).toEqual([1101]);
+    // "dziewięcioro dzieci" is a number word.
+    const children = find(obs, "family_assistant_project_participants", "children")[0];
+    expect([children?.value, children?.flags]).toEqual([9, ["number_word"]]);
+    // Table and prose agree this year: no contradiction.
+    expect(find(obs, "families_by_diagnostic_tool", "activation_support_team").map((o) => o.value)).toEqual([
+      11, 11,
+    ]);
+    expect(obs.some((o) => o.flags.includes("contradiction"))).toBe(false);
+    expect(find(obs, "respite_care_residential_stay_days")[0]?.value).toBe(14);
+  });
+
+  it("variant B (2025): a contradiction in words, an ambiguous row, another programme, a lost last value", () => {
+    const text = read(VARIANT_B);
+    const { recognition, observations: obs } = extract(VARIANT_B);
+    expect(recognition.periods).toEqual(["2025"]);
+    expect(recognition.title).toContain("NA LATA 2025 – 2027 ZA ROK 2025");
+    expect(recognition.issued_on).toBeNull();
+    expect(obs.every((o) => o.period_id === "2025")).toBe(true);
+    expectProvenance(text, obs);
+
+    expect(find(obs, "families_with_family_assistant").map((o) => o.value)).toEqual([112]);
+    const zaiw = find(obs, "families_by_diagnostic_tool", "activation_support_team");
+    expect(zaiw.map((o) => [o.value, o.flags.includes("contradiction")])).toEqual([
+      [10, true],
+      [9, true],
+    ]);
+    expect(zaiw[1]?.flags).toContain("number_word");
+    expect(zaiw[0]?.note).toContain("9 (wiersz");
+    // "2 310 405" in two columns fits two splits: not guessed.
+    const useful = obs.filter((o) => o.breakdown === "socially_useful_work");
+    expect(useful.map((o) => [o.value, o.flags])).toEqual([
+      [null, ["ambiguous"]],
+      [null, ["ambiguous"]],
+    ]);
+    // An extra row in the assistants' table.
+    expect(find(obs, "families_with_family_assistant_by_situation", "court_ordered")[0]?.value).toBe(11);
+    // The other programme's figures are not taken for respite care.
+    expect(find(obs, "respite_care_planned_participants").map((o) => o.value)).toEqual([40]);
+    expect(find(obs, "respite_care_participants").map((o) => o.value)).toEqual([52]);
+    expect(
+      obs.filter((o) => o.metric_id === "programme_participants").map((o) => [o.breakdown, o.value]),
+    ).toEqual([["asystent_osobisty_osoby_z_niepelnosprawnoscia", 23]]);
+    // The document ends before the number of cards issued: missing, never zero.
+    const cards = find(obs, "large_family_cards_issued");
+    expect(cards.map((o) => [o.value, o.flags])).toEqual([[null, ["missing"]]]);
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * Kędzierzyn-Koźle: "Informacja o działaniach asystentów rodziny Miejskiego Ośrodka Pomocy Społecznej
+ * w Kędzierzynie-Koźlu w roku YYYY", a yearly report in prose for the council's social committee.
+ * Every figure stands in a sentence, some as words ("czterech asystentów", "w dwóch przypadkach",
+ * "z jedną rodziną"). The cover letter carries a signature (DPŚ.422.…), dates and the names of the mayor
+ * and the deputy director: none of that is a figure, and no name enters any field.
+ */
+
+import {
+  Flow,
+  flagContradictions,
+  type ProseRule,
+  polishDate,
+  readProse,
+  type UnreadNumber,
+} from "../jaworzno/prose.ts";
+import { unitOf } from "../lib/catalogue.ts";
+import { normaliseLabel, type SourceText } from "../lib/document.ts";
+import type { Extractor } from "../lib/extractor.ts";
+import type { ExtractedObservation, Recognition } from "../lib/observation.ts";
+
+const WHOLE_YEAR_NOTE =
+  "Rodziny objęte wsparciem asystentów w ciągu całego roku, nie jednocześnie; ustawowy limit 15 rodzin na asystenta dotyczy pracy w tym samym czasie.";
+
+/** Up to 80 characters within a sentence ("r." of a year and "ww." do not end it). */
+const GAP = String.raw`(?:[^.\n]|(?<= r|ww)\.){0,80}?`;
+
+const PROSE: ProseRule[] = [
+  {
+    pattern: String.raw`zatrudniał\p{L}* #{n} asystent\p{L}* rodziny`,
+    figures: [{ group: "n", metric: "family_assistants" }],
+  },
+  {
+    pattern: String.raw`objęli wsparciem #{families} rodzin\p{L}*(?:, w których wychowuj\p{L}* się #{children} dzie\p{L}*)?`,
+    figures: [
+      {
+        group: "families",
+        metric: "families_with_family_assistant",
+        flags: ["whole_year_count"],
+        note: WHOLE_YEAR_NOTE,
+      },
+      { group: "children", metric: "children_in_families_with_family_assistant" },
+    ],
+  },
+  {
+    pattern: String.raw`#{n} z nich został\p{L}* zobowiązan\p{L}* do współpracy`,
+    figures: [
+      { group: "n", metric: "families_with_family_assistant_by_situation", breakdown: "court_ordered" },
+    ],
+  },
+  {
+    pattern: String.raw`w #{n} z nich dzie\p{L}* (?:był\p{L}* )?umieszczon\p{L}* (?:był\p{L}* )?w pieczy zastępczej`,
+    figures: [
+      {
+        group: "n",
+        metric: "families_with_family_assistant_by_situation",
+        breakdown: "children_in_foster_care",
+      },
+    ],
+  },
+  {
+    pattern: String.raw`w #{n} przypadk\p{L}* nastąpił\p{L}* powr\p{L}* dzie\p{L}* do rodzin\p{L}* biologiczn\p{L}*`,
+    figures: [{ group: "n", metric: "children_returned_from_foster_care" }],
+  },
+  {
+    pattern: String.raw`zakończono współpracę z #{n} rodzin\p{L}*`,
+    figures: [{ group: "n", metric: "families_assistance_ended" }],
+  },
+  {
+    pattern: String.raw`w #{n} przypadk\p{L}*${GAP} zakończono osiągając zamierzon\p{L}* cel\p{L}*`,
+    figures: [{ group: "n", metric: "families_assistance_ended", breakdown: "goals_achieved" }],
+  },
+  {
+    pattern: String.raw`udzielili (?:łącznie )?#{n} porad\p{L}*`,
+    figures: [{ group: "n", metric: "family_assistant_advice_sessions" }],
+  },
+  {
+    pattern: String.raw`przeprowadzili (?:łącznie )?#{n} konsultacj\p{L}*`,
+    figures: [{ group: "n", metric: "family_assistant_consultations" }],
+  },
+  {
+    pattern: String.raw`(?<=Za życiem[^\n]{0,600}?)w ramach ww\. ustawy${GAP} współprac\p{L}* z #{n} rodzin\p{L}*`,
+    figures: [{ group: "n", metric: "families_with_za_zyciem_coordination" }],
+  },
+  {
+    pattern: String.raw`wzięł\p{L}* udział (?:łącznie )?#{n} dzie\p{L}*`,
+    figures: [{ group: "n", metric: "family_assistant_project_participants", breakdown: "children" }],
+  },
+  {
+    // Meetings of a programme the assistants ran („Szkoła dla Rodziców” …), by programme.
+    pattern: String.raw`przeprowadzili (?:również |także )?(?:łącznie )?#{n} spotka\p{L}*${GAP} w ramach (?:programu|projektu)\p{L}* (?:pn\. )?(?:„|,,)(?<programme>[^”’"\n]{3,120})(?:”|’’|")`,
+    figures: [
+      {
+        group: "n",
+        metric: "programme_meetings",
+        breakdownOf: { vocabulary: "programme", group: "programme" },
+      },
+    ],
+  },
+  {
+    pattern: String.raw`otrzymał\p{L}* dofinansowanie${GAP} w (?:kwocie|wysokości) #{amount:zł}`,
+    figures: [{ group: "amount", metric: "family_assistant_programme_grant" }],
+  },
+];
+
+/** Numbers of the document that no rule reads (dates, legal references, durations, … and anything new). */
+export function unreadNumbers(doc: SourceText): UnreadNumber[] {
+  return readProse(new Flow(doc), PROSE).unread;
+}
+
+export const asystenciRodziny: Extractor = {
+  id: "kedzierzyn-kozle/asystenci-rodziny",
+  centreId: "kedzierzyn-kozle",
+  kind: "asystenci-rodziny",
+
+  recognise(doc: SourceText): Recognition | null {
+    const heading = doc.findLine(/^\s*INFORMACJA O DZIAŁANIACH ASYSTENTÓW RODZINY/i);
+    if (heading === null) return null;
+    // The heading can wrap: read it up to its year.
+    const parts = [...doc.nonBlankLines(heading, Math.min(doc.lines.length, heading + 6))].slice(0, 3);
+    let title = "";
+    for (const [, t] of parts) {
+      title = `${title} ${t}`.replace(/\s+/g, " ").trim();
+      if (/\bw roku \d{4}\b/.test(normaliseLabel(title))) break;
+    }
+    const norm = normaliseLabel(title);
+    if (!/kedzierzyn/.test(norm)) return null;
+    const year = /\bw roku (\d{4})\b/.exec(norm)?.[1];
+    if (!year) return null;
+    const dated = doc.findLine(/Kędzierzyn-Koźle,\s+dnia\s/i);
+    return {
+      centre_id: "kedzierzyn-kozle",
+      kind: "asystenci-rodziny",
+      title,
+      periods: [year],
+      issued_on: dated === null ? null : polishDate(doc.line(dated)),
+    };
+  },
+
+  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
+    const period = recognition.periods[0];
+    if (period === undefined) return [];
+    const { hits } = readProse(new Flow(doc), PROSE);
+    return flagContradictions(
+      hits.map((h) => ({
+        centre_id: recognition.centre_id,
+        period_id: period,
+        as_of_date: null,
+        metric_id: h.metric,
+        breakdown: h.breakdown,
+        value: h.value,
+        unit: unitOf(h.metric),
+        line: h.line,
+        quote: h.quote,
+        label: h.label,
+        flags: h.flags,
+        note: h.note,
+      })),
+    );
+  },
+};

@@ -1,0 +1,1048 @@
+/**
+ * Wrocław MOPS "Dobre Praktyki" slide deck (text of a PDF presentation): the "DANE ILOŚCIOWE" families
+ * table, the Zespół Interdyscyplinarny (NK-A) table, the family-assistant slides and the figures stated on
+ * the other slides (staff, trainings, projects, programmes).
+ *
+ * Nothing here depends on line numbers or on the values: tables are found by their header of periods
+ * (column order read from the header), rows by their labels, prose figures by the phrases around them.
+ * Phrases wrapped over several lines are matched in the "flow" of the deck (its non-blank lines joined
+ * by spaces), and every value found there is mapped back to its own line for the quote.
+ */
+import { matchBreakdown, metricCatalogue, unitOf } from "../lib/catalogue.ts";
+import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
+import type { Extractor } from "../lib/extractor.ts";
+import { parseNumberWord, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
+import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
+
+const CENTRE_ID = "wroclaw" as const;
+const KIND = "dobre-praktyki";
+
+// ---------------------------------------------------------------------------------------------------------
+// Numbers and observations
+// ---------------------------------------------------------------------------------------------------------
+
+/** A number in a phrase: space-grouped digits or a Polish number word ("Dwóch"). */
+const NUM = String.raw`(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+|\p{L}+)`;
+/** A number written with digits only. */
+const DIGITS = String.raw`(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)`;
+
+function readNumber(text: string): { value: number; isWord: boolean } | null {
+  if (/^\d/.test(text)) return { value: Number(text.replace(/[ \u00a0]/g, "")), isWord: false };
+  const value = parseNumberWord(text);
+  return value === null ? null : { value, isWord: true };
+}
+
+/** 13737 → "13 737" (Polish thousands), for notes a person reads. */
+function pl(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, " ");
+}
+
+const clean = (s: string) => s.replace(/\s+/g, " ").trim();
+
+interface Draft {
+  metric: string;
+  breakdown?: string | null;
+  period: string;
+  value: number | null;
+  line: number;
+  quote: string;
+  label: string;
+  flags?: Flag[];
+  note?: string | null;
+}
+
+function observation(d: Draft): ExtractedObservation {
+  return {
+    centre_id: CENTRE_ID,
+    period_id: d.period,
+    as_of_date: null,
+    metric_id: d.metric,
+    breakdown: d.breakdown ?? null,
+    value: d.value,
+    unit: unitOf(d.metric),
+    line: d.line,
+    quote: d.quote,
+    label: clean(d.label),
+    flags: [...new Set(d.flags ?? [])],
+    note: d.note ?? null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The flow: non-blank lines joined, each offset mapped back to its line
+// ---------------------------------------------------------------------------------------------------------
+
+interface Place {
+  line: number;
+  /** Column of the offset in the original line. */
+  col: number;
+  /** The original line. */
+  text: string;
+  /** Offset in the flow where this line's text ends. */
+  segmentEnd: number;
+}
+
+export class Flow {
+  readonly text: string;
+  private readonly starts: number[] = [];
+  private readonly lineNos: number[] = [];
+  private readonly indents: number[] = [];
+  private readonly ends: number[] = [];
+
+  constructor(readonly doc: SourceText) {
+    let text = "";
+    for (const [n, raw] of doc.nonBlankLines()) {
+      if (text !== "") text += " ";
+      this.starts.push(text.length);
+      this.lineNos.push(n);
+      this.indents.push(raw.length - raw.trimStart().length);
+      text += raw.trim();
+      this.ends.push(text.length);
+    }
+    this.text = text;
+  }
+
+  locate(offset: number): Place {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const line = this.lineNos[lo] ?? 1;
+    return {
+      line,
+      col: offset - (this.starts[lo] ?? 0) + (this.indents[lo] ?? 0),
+      text: this.doc.line(line),
+      segmentEnd: this.ends[lo] ?? this.text.length,
+    };
+  }
+
+  /** Every match of a pattern between two offsets, in order (flags g, d and u are added to its own). */
+  matchAll(pattern: RegExp, from = 0, to = this.text.length): RegExpExecArray[] {
+    const re = new RegExp(pattern.source, [...new Set(`${pattern.flags}gdu`)].join(""));
+    const slice = this.text.slice(0, to);
+    re.lastIndex = from;
+    const out: RegExpExecArray[] = [];
+    for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
+      out.push(m);
+      if (m[0] === "") re.lastIndex++;
+    }
+    return out;
+  }
+}
+
+/** A number captured by a named group, with its place and the sentence it stands in. */
+interface Found {
+  value: number;
+  isWord: boolean;
+  text: string;
+  line: number;
+  quote: string;
+}
+
+function found(flow: Flow, m: RegExpExecArray, group: string): Found | null {
+  const text = m.groups?.[group];
+  const span = m.indices?.groups?.[group];
+  if (text === undefined || span === undefined) return null;
+  const number = readNumber(text);
+  if (!number) return null;
+  const place = flow.locate(span[0]);
+  // A number that runs over the end of its line cannot be quoted from one line.
+  if (span[1] > place.segmentEnd) return null;
+  const quote = sentenceAround(place.text, place.col, place.col + text.length);
+  return { ...number, text, line: place.line, quote };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The deck: title and the year it presents
+// ---------------------------------------------------------------------------------------------------------
+
+interface DeckHeader {
+  title: string;
+  /** The last year of the title's range ("2000 - 2013" → 2013): the year the deck presents. */
+  year: number | null;
+}
+
+function readHeader(doc: SourceText): DeckHeader {
+  const lines: string[] = [];
+  let year: number | null = null;
+  for (const [, raw] of doc.nonBlankLines()) {
+    lines.push(raw.trim());
+    const range = /^(\d{4})\s*[-–]\s*(\d{4})$/.exec(raw.trim());
+    if (range) {
+      year = Number(range[2]);
+      break;
+    }
+    if (lines.length >= 12) break;
+  }
+  const upTo = year === null ? lines.findIndex((l) => /Dobre\s+Praktyki/i.test(l)) + 1 : lines.length;
+  return { title: clean(lines.slice(0, Math.max(upTo, 1)).join(" ")), year };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tables headed by periods: "2011 2012 I półrocze 2012 I półrocze 2013", "2011 rok I półrocze 2012 rok …"
+// ---------------------------------------------------------------------------------------------------------
+
+const HEADER_TOKEN = /^(I|II|półrocze|półr\.?|rok|r\.|(19|20)\d{2})$/u;
+
+function isHeaderLine(raw: string): boolean {
+  const tokens = raw.trim().split(/\s+/);
+  return tokens.length > 0 && tokens[0] !== "" && tokens.every((t) => HEADER_TOKEN.test(t));
+}
+
+/** "2011 rok I półrocze 2012 rok 2012 rok" → ['2011', '2012-H1', '2012']; null when it is no header. */
+export function parsePeriodHeader(text: string): string[] | null {
+  const tokens = text.trim().split(/\s+/);
+  const periods: string[] = [];
+  let half: 1 | 2 | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] ?? "";
+    if ((t === "I" || t === "II") && /^półr/u.test(tokens[i + 1] ?? "")) {
+      if (half !== null) return null;
+      half = t === "I" ? 1 : 2;
+      i++;
+    } else if (/^\d{4}$/.test(t)) {
+      periods.push(half === null ? t : `${t}-H${half}`);
+      half = null;
+    } else if (t !== "rok" && t !== "r.") return null;
+  }
+  if (half !== null || periods.length < 2 || new Set(periods).size !== periods.length) return null;
+  return periods;
+}
+
+export interface PeriodTable {
+  /** Periods of the columns, in the order the header gives them. */
+  columns: string[];
+  headerFrom: number;
+  headerTo: number;
+}
+
+export function findPeriodTables(doc: SourceText): PeriodTable[] {
+  const tables: PeriodTable[] = [];
+  let block: [number, string][] = [];
+  const close = () => {
+    const first = block[0];
+    const last = block[block.length - 1];
+    if (first && last) {
+      const columns = parsePeriodHeader(block.map(([, t]) => t).join(" "));
+      if (columns) tables.push({ columns, headerFrom: first[0], headerTo: last[0] });
+    }
+    block = [];
+  };
+  for (const [n, raw] of doc.nonBlankLines()) {
+    if (isHeaderLine(raw)) block.push([n, raw]);
+    else close();
+  }
+  close();
+  return tables;
+}
+
+const REASONS_HEADER = /powod\w* (korzystania|przyznania|udzielania)/;
+const PROSE_START = /^W\s+((19|20)\d{2}|I{1,2}\s+półrocz)/u;
+
+/** Row labels of the tables → core metrics. Reasons are matched by the `reason` vocabulary. */
+const ROW_METRICS: [RegExp, string][] = [
+  [/^liczba rodzin korzystajac\w* z pomocy/, "families_assisted"],
+  [/wylacznie prac\w* socjaln/, "families_social_work_only"],
+  [/prac\w* socjaln/, "families_social_work"],
+  [/alimentacyjn/, "families_alimony_fund"],
+  [/(swiadczen\w*|zasil\w*) rodzinn/, "families_family_benefits"],
+  [/\bnk-?a\b|niebiesk\w* kart/, "nk_a_forms"],
+  [/grup\w* (robocz|diagnostyczno)/, "nk_working_groups"],
+];
+
+function classifyRow(label: string, inReasons: boolean): { metric: string; breakdown: string | null } | null {
+  const norm = normaliseLabel(label);
+  if (inReasons) {
+    const reason = matchBreakdown("reason", label);
+    if (reason) return { metric: "families_by_reason", breakdown: reason };
+  }
+  const hit = ROW_METRICS.find(([re]) => re.test(norm));
+  return hit ? { metric: hit[1], breakdown: null } : null;
+}
+
+interface Cell {
+  value: number | null;
+  flags: Flag[];
+  note: string | null;
+}
+
+const periodPl = (p: string) =>
+  /-H1$/.test(p) ? `I półrocze ${p.slice(0, 4)}` : /-H2$/.test(p) ? `II półrocze ${p.slice(0, 4)}` : p;
+
+/**
+ * The values of a row, one per column: digit groups are split by the column count; a split that fits
+ * several readings leaves the disputed columns null (flag `ambiguous`); a row that ends before its last
+ * columns leaves them null (flag `missing`). Returns null when the numbers fit no reading at all.
+ */
+export function readRowCells(numbers: string, columns: string[]): Cell[] | null {
+  const count = columns.length;
+  const readingsNote = (readings: number[][]) => readings.map((r) => r.map(pl).join(" | ")).join("; albo ");
+  const fromSplit = (k: number): Cell[] | null => {
+    const split = splitDigitGroups(numbers, k);
+    if (split.kind === "none") return null;
+    if (split.kind === "ok") return split.values.map((value) => ({ value, flags: [], note: null }));
+    return Array.from({ length: k }, (_, i) => {
+      const seen = [...new Set(split.readings.map((r) => r[i]))];
+      const [only] = seen;
+      if (seen.length === 1 && only !== undefined) return { value: only, flags: [], note: null };
+      return {
+        value: null,
+        flags: ["ambiguous"] as Flag[],
+        note:
+          `Zapis „${numbers}” da się podzielić na ${k} liczby na kilka sposobów: ${readingsNote(split.readings)}. ` +
+          `W kolumnie ${periodPl(columns[i] ?? "")} możliwe: ${seen.map((v) => pl(v ?? 0)).join(" albo ")}; wartości nie zgadywano.`,
+      };
+    });
+  };
+  const full = fromSplit(count);
+  if (full) return full;
+  for (let k = count - 1; k >= 1; k--) {
+    const part = fromSplit(k);
+    if (!part) continue;
+    const lost = columns.slice(k).map(periodPl).join(", ");
+    for (let i = k; i < count; i++) {
+      part.push({
+        value: null,
+        flags: ["missing"],
+        note: `Wiersz kończy się przed ostatnią wartością (${lost}): brak wartości w dokumencie, to nie jest zero.`,
+      });
+    }
+    return part;
+  }
+  return null;
+}
+
+function readTable(doc: SourceText, table: PeriodTable, out: ExtractedObservation[], unread: string[]) {
+  let pending: string[] = [];
+  let inReasons = false;
+  for (const [n, raw] of doc.nonBlankLines(table.headerTo + 1)) {
+    if (isHeaderLine(raw)) break;
+    const row = splitLabelledRow(raw);
+    if (row.numbers === "") {
+      if (REASONS_HEADER.test(normaliseLabel(raw))) {
+        inReasons = true;
+        pending = [];
+        continue;
+      }
+      if (PROSE_START.test(raw.trim()) || pending.length >= 2) break;
+      pending.push(raw.trim());
+      continue;
+    }
+    const label = clean([...pending, row.label].join(" "));
+    pending = [];
+    const kind = label === "" ? null : classifyRow(label, inReasons);
+    if (!kind) {
+      unread.push(`${n}: ${raw.trim()}`);
+      continue;
+    }
+    if (kind.metric !== "families_by_reason") inReasons = false;
+    const cells = readRowCells(row.numbers, table.columns);
+    if (!cells) {
+      unread.push(`${n}: ${raw.trim()}`);
+      continue;
+    }
+    cells.forEach((cell, i) => {
+      out.push(
+        observation({
+          metric: kind.metric,
+          breakdown: kind.breakdown,
+          period: table.columns[i] ?? "",
+          value: cell.value,
+          line: n,
+          quote: raw.trim(),
+          label,
+          flags: cell.flags,
+          note: cell.note,
+        }),
+      );
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Figures outside the tables
+// ---------------------------------------------------------------------------------------------------------
+
+interface Context {
+  doc: SourceText;
+  flow: Flow;
+  /** The year the deck presents (from its title), for figures written without a year. */
+  year: number;
+  /** Where that year comes from, for notes. */
+  yearSource: string;
+  out: ExtractedObservation[];
+}
+
+function assumedYear(ctx: Context, why = "rok nie jest podany przy liczbie") {
+  return {
+    period: String(ctx.year),
+    flags: ["period_assumed"] as Flag[],
+    note: `${why}; przyjęto rok prezentacji ${ctx.year} (${ctx.yearSource}).`,
+  };
+}
+
+/** Push an observation for a captured number; number words are flagged as such. */
+function emit(
+  ctx: Context,
+  m: RegExpExecArray,
+  group: string,
+  d: Omit<Draft, "value" | "line" | "quote" | "label"> & { label?: string },
+): Found | null {
+  const f = found(ctx.flow, m, group);
+  if (!f) return null;
+  const flags = [...(d.flags ?? [])];
+  let note = d.note ?? null;
+  if (f.isWord) {
+    flags.push("number_word");
+    note = `„${f.text}” = ${f.value} (liczba zapisana słownie)${note ? `; ${note}` : "."}`;
+  }
+  ctx.out.push(
+    observation({ ...d, value: f.value, line: f.line, quote: f.quote, label: d.label ?? m[0], flags, note }),
+  );
+  return f;
+}
+
+/** Staff and residents stated above the families table, without a year: the deck's year, flagged. */
+function readStaffAndResidents(ctx: Context) {
+  const rows: [RegExp, string][] = [
+    [/^liczba pracownikow socjalnych( terenowych)?\b/, "social_workers"],
+    [/^liczba mieszkancow\b/, "residents"],
+  ];
+  for (const [n, raw] of ctx.doc.nonBlankLines()) {
+    const row = splitLabelledRow(raw);
+    if (row.numbers === "") continue;
+    const metric = rows.find(([re]) => re.test(normaliseLabel(row.label)))?.[1];
+    if (!metric) continue;
+    const split = splitDigitGroups(row.numbers, 1);
+    if (split.kind !== "ok") continue;
+    ctx.out.push(
+      observation({
+        metric,
+        ...assumedYear(ctx, "rok nie jest podany przy liczbie (slajd „DANE ILOŚCIOWE”)"),
+        value: split.values[0] ?? null,
+        line: n,
+        quote: raw.trim(),
+        label: row.label,
+      }),
+    );
+  }
+}
+
+/** Half-year or year written in a phrase: "W I półroczu 2012" → 2012-H1, "W 2012 roku" → 2012. */
+function periodOf(half: string | undefined, year: string): string {
+  if (half === "I") return `${year}-H1`;
+  if (half === "II") return `${year}-H2`;
+  return year;
+}
+
+/** "W 2012 roku ze świadczeń MOPS skorzystało 335 usamodzielniających się wychowanków …" */
+function readCareLeavers(ctx: Context) {
+  const re = new RegExp(
+    String.raw`W\s+(?:(?<half>I{1,2})\s+półroczu\s+)?(?<year>(?:19|20)\d{2})(?:\s+(?:roku|r\.))?\s*[-–]?\s*(?:ze\s+świadczeń\s+\p{L}+\s+)?skorzystało\s+(?<v>${NUM})\s+(?:\p{L}+\s+){0,3}?wychowank\p{L}*(?:\s+pieczy\s+zast\p{L}*)?`,
+    "i",
+  );
+  for (const m of ctx.flow.matchAll(re)) {
+    const g = m.groups ?? {};
+    emit(ctx, m, "v", { metric: "care_leavers_assisted", period: periodOf(g.half, g.year ?? "") });
+  }
+}
+
+/** The family-assistant slide: "WMA edycja 2011 80 rodzin/20 asystentów", "MOPS - 2013 35 rodzin/3 asystentów". */
+function readFamilyAssistants(ctx: Context) {
+  const re = new RegExp(
+    String.raw`(?<name>(?:\p{Lu}{2,}\s+edycja|\p{Lu}{2,}\s*[-–])\s*(?<year>(?:19|20)\d{2}))\s+(?<families>${DIGITS})\s*rodzin\s*\/\s*(?<assistants>${DIGITS})\s*asystent\p{L}*`,
+  );
+  for (const m of ctx.flow.matchAll(re)) {
+    const g = m.groups ?? {};
+    const breakdown = matchBreakdown("programme", g.name ?? "");
+    if (!breakdown) continue;
+    const period = g.year ?? "";
+    emit(ctx, m, "families", {
+      metric: "families_with_family_assistant",
+      breakdown,
+      period,
+      flags: ["whole_year_count"],
+      note: "Rodziny objęte wsparciem w edycji/roku (w ciągu całego okresu), nie jednocześnie; ustawowy limit 15 rodzin na asystenta dotyczy pracy w tym samym czasie.",
+    });
+    emit(ctx, m, "assistants", { metric: "family_assistants", breakdown, period });
+  }
+}
+
+/** Sign language, activation points and field teams: stated without a year. */
+function readStaffFacts(ctx: Context) {
+  const rules: [RegExp, string][] = [
+    [
+      new RegExp(
+        String.raw`posiada\s+(?<v>${NUM})\s+pracownik\p{L}*,?\s+którzy\s+ukończyli\s+warsztaty\s+lub\s+szkolenia`,
+      ),
+      "staff_trained_sign_language",
+    ],
+    [
+      new RegExp(String.raw`(?<v>${NUM})\s+pracownik\p{L}*\s+MOPS\s+posiada\p{L}*\s+kwalifikacje\s+tłumacza`),
+      "staff_sign_language_interpreters",
+    ],
+    [
+      new RegExp(String.raw`(?<v>${NUM})\s+Punkt\p{L}*\s+Aktywizacji\s+Społeczno`),
+      "social_activation_points",
+    ],
+    [
+      new RegExp(
+        String.raw`podzielony\s+jest\s+na\s+(?<v>${NUM})\s+Zespoł\p{L}*\s+Terenowej\s+Pracy\s+Socjalnej`,
+      ),
+      "field_social_work_teams",
+    ],
+  ];
+  for (const [re, metric] of rules) {
+    for (const m of ctx.flow.matchAll(re)) emit(ctx, m, "v", { metric, ...assumedYear(ctx) });
+  }
+}
+
+/** "Specjalistyczne szkolenie … superwizorów pracy socjalnej 2000 – 2001( 35 osób)", "… - 10 osób". */
+function readSupervision(ctx: Context) {
+  const trained = new RegExp(
+    String.raw`superwizorów\s+pracy\s+socjalnej\s+(?<from>\d{4})\s*[-–]\s*(?<to>\d{4})\s*\(\s*(?<v>${NUM})\s+osób\s*\)`,
+  );
+  for (const m of ctx.flow.matchAll(trained)) {
+    const g = m.groups ?? {};
+    const period = String(Math.min(Number(g.to), ctx.year));
+    emit(ctx, m, "v", {
+      metric: "supervisors_trained",
+      period,
+      flags: ["period_assumed"],
+      note: `Szkolenie w latach ${g.from}–${g.to}; przypisano do roku ${period}.`,
+      label: `Specjalistyczne szkolenie zewnętrzne dla przyszłych superwizorów pracy socjalnej ${g.from} – ${g.to} (${g.v} osób)`,
+    });
+  }
+  const selected = new RegExp(
+    String.raw`Wyłonienie\s+osób\s+do\s+pełnienia\s+nowej\s+roli[^•]{0,160}?[-–]\s*(?<v>${NUM})\s+osób`,
+  );
+  for (const m of ctx.flow.matchAll(selected)) {
+    // The step has no date; the next step of the process is dated ("X 2001").
+    const after = /(?:^|\s)(?:[IVX]+\s+)?((?:19|20)\d{2})\b/.exec(
+      ctx.flow.text.slice(m.index + m[0].length, m.index + m[0].length + 240),
+    );
+    const period = after?.[1] ?? String(ctx.year);
+    emit(ctx, m, "v", {
+      metric: "supervisors_selected",
+      period,
+      flags: ["period_assumed"],
+      note: after
+        ? `Etap bez daty; przyjęto rok następnego etapu procesu (${period}).`
+        : `Etap bez daty; przyjęto rok prezentacji ${ctx.year}.`,
+      label: `Wyłonienie osób do pełnienia nowej roli w instytucji – ${m.groups?.v} osób`,
+    });
+  }
+}
+
+interface Project {
+  name: string;
+  key: string;
+  from: number;
+  to: number;
+  breakdown: string | null;
+}
+
+const lettersOnly = (s: string) =>
+  normaliseLabel(s)
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+
+/** Staff-training projects listed with their years: "• Pomoc społeczna-skuteczna /2008-2010/". */
+function projectSpans(flow: Flow): Project[] {
+  const re = /•\s*(?<name>[^•/]{3,120}?)\s*\/(?<from>\d{4})\s*[-–]\s*(?<to>\d{4})\//;
+  return flow.matchAll(re).map((m) => {
+    const name = clean(m.groups?.name ?? "");
+    return {
+      name,
+      key: lettersOnly(name),
+      from: Number(m.groups?.from),
+      to: Number(m.groups?.to),
+      breakdown: matchBreakdown("programme", name),
+    };
+  });
+}
+
+/** The project whose heading (or listing) last precedes a line. */
+function projectAt(ctx: Context, projects: Project[], line: number): Project | null {
+  let current: Project | null = null;
+  const lines = [...ctx.doc.nonBlankLines(1, line)];
+  lines.forEach(([, raw], i) => {
+    const window = lettersOnly(`${raw} ${lines[i + 1]?.[1] ?? ""}`);
+    const hit = projects.find((p) => p.key !== "" && window.startsWith(p.key));
+    if (hit) current = hit;
+  });
+  return current;
+}
+
+/** Results of the staff-training projects (e.g. „Wszechstronne edukowanie – efektywne pomaganie” 2006–2008), stated for the whole project. */
+function readTrainingProjects(ctx: Context) {
+  const projects = projectSpans(ctx.flow);
+  const n = `(?<v>${NUM})`;
+  const plan = String.raw`\(\s*(?:plan:|przy\s+planowanych)\s*(?<plan>${DIGITS})\s*\)`;
+  type Rule = {
+    re: RegExp;
+    metric: string;
+    planMetric?: string;
+    breakdown?: (m: RegExpExecArray) => string | null;
+    extra?: [string, string][];
+  };
+  const degree = (m: RegExpExecArray) => matchBreakdown("specialisation_degree", m.groups?.deg ?? "");
+  const role = (m: RegExpExecArray) => matchBreakdown("staff_role", m.groups?.role ?? "");
+  const rules: Rule[] = [
+    {
+      re: new RegExp(String.raw`Beneficjenci\s+ostateczni:\s+${n}\s+pracowników`),
+      metric: "programme_staff_participants",
+    },
+    {
+      re: new RegExp(
+        String.raw`(?<role>kadra\s+(?:pracowników\s+socjalnych|kierownicza(?:\s+i\s+nadzorująca)?|wyspecjalizowana))\s*[-–]\s*${n}\s+os\p{L}*`,
+      ),
+      metric: "programme_staff_participants_by_role",
+      breakdown: role,
+    },
+    {
+      re: new RegExp(String.raw`zrealizowane\s+szkolenia:\s+${n}\s+${plan}`),
+      metric: "trainings",
+      planMetric: "trainings_planned",
+    },
+    {
+      re: new RegExp(String.raw`${n}\s+zrealizowane\s+bloki\s+szkoleniowe\s+${plan}`),
+      metric: "trainings",
+      planMetric: "trainings_planned",
+    },
+    {
+      re: new RegExp(
+        String.raw`dyplomy\s+specjalizacji\s+(?<deg>I{1,2})\s+stopnia:?\s+${n}\s+w\s+tym\s+(?<dist>${DIGITS})\s+wyróżnień\s+${plan}`,
+      ),
+      metric: "specialisation_diplomas",
+      planMetric: "specialisation_diplomas_planned",
+      breakdown: degree,
+      extra: [["dist", "specialisation_diplomas_with_distinction"]],
+    },
+    {
+      re: new RegExp(String.raw`przeszkolonych\s+pracowników:\s+${n}\s+${plan}`),
+      metric: "staff_trained",
+      planMetric: "staff_trained_planned",
+    },
+    {
+      re: new RegExp(String.raw`powstało\s+${n}\s+projektów\s+socjalnych`),
+      metric: "social_projects_developed",
+    },
+    {
+      re: new RegExp(String.raw`${n}\s+uczestników\s+szkoleń\s+${plan}`),
+      metric: "training_participants",
+      planMetric: "training_participants_planned",
+    },
+    {
+      re: new RegExp(String.raw`${n}\s+absolwentów\s+studiów\s+podyplomowych\s+${plan}`),
+      metric: "postgraduate_graduates",
+      planMetric: "postgraduate_graduates_planned",
+    },
+    {
+      re: new RegExp(String.raw`Szkolenia\s+(?<kind>zawodowe|komputerowe)\s*[-–]\s*${n}`),
+      metric: "trainings",
+      breakdown: (m) => matchBreakdown("training_type", m.groups?.kind ?? ""),
+    },
+    {
+      re: new RegExp(String.raw`Kurs\s+j\.\s+\p{L}+\s*[-–]\s*${n}\s+poziom\p{L}*`),
+      metric: "language_course_levels",
+    },
+    {
+      re: new RegExp(String.raw`Studia\s+podyplomowe\s*[-–]\s*${n}\s+na\s+(?<uni>${DIGITS})\s+uczelni\p{L}*`),
+      metric: "postgraduate_graduates",
+      extra: [["uni", "postgraduate_universities"]],
+    },
+  ];
+  for (const rule of rules) {
+    for (const m of ctx.flow.matchAll(rule.re)) {
+      const place = ctx.flow.locate(m.index);
+      const project = projectAt(ctx, projects, place.line);
+      const period = String(project ? Math.min(project.to, ctx.year) : ctx.year);
+      const vocabulary = metricCatalogue().get(rule.metric)?.breakdown_vocabulary;
+      const breakdown = rule.breakdown
+        ? rule.breakdown(m)
+        : vocabulary === "programme"
+          ? (project?.breakdown ?? null)
+          : null;
+      const note = project
+        ? `Wynik projektu „${project.name}” (${project.from}–${project.to}) za cały okres projektu; przypisano do roku ${period}.`
+        : `Wynik projektu bez podanych lat; przyjęto rok prezentacji ${ctx.year}.`;
+      const common = { period, flags: ["period_assumed"] as Flag[], note, label: m[0] };
+      const breakdownFor = (metric: string) =>
+        metricCatalogue().get(metric)?.breakdown_vocabulary === "programme"
+          ? (project?.breakdown ?? null)
+          : breakdown;
+      emit(ctx, m, "v", { ...common, metric: rule.metric, breakdown });
+      if (rule.planMetric)
+        emit(ctx, m, "plan", {
+          ...common,
+          metric: rule.planMetric,
+          breakdown: breakdownFor(rule.planMetric),
+        });
+      for (const [group, metric] of rule.extra ?? []) {
+        emit(ctx, m, group, { ...common, metric, breakdown: breakdownFor(metric) });
+      }
+    }
+  }
+}
+
+/** The large-family programme: "Liczba Rodzin Plus 3757, w tym: liczba rodziców/opiekunów prawnych 7089 …". */
+function readLargeFamilies(ctx: Context) {
+  const rules: [RegExp, string][] = [
+    [new RegExp(String.raw`Liczba\s+Rodzin\s+Plus\s+(?<v>${DIGITS})`), "large_family_programme_families"],
+    [
+      new RegExp(String.raw`liczba\s+rodziców\s*\/\s*opiekunów\s+prawnych\s+(?<v>${DIGITS})`),
+      "large_family_programme_parents",
+    ],
+    [
+      new RegExp(String.raw`liczba\s+dzieci\s+w\s+rodzinach\s+(?<v>${DIGITS})`),
+      "large_family_programme_children",
+    ],
+  ];
+  for (const [re, metric] of rules) {
+    for (const m of ctx.flow.matchAll(re)) emit(ctx, m, "v", { metric, ...assumedYear(ctx) });
+  }
+}
+
+/** Initials of a project's name: "Wrocław Miastem Aktywnych" → "WMA". */
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .map((w) => w[0] ?? "")
+    .join("")
+    .toUpperCase();
+
+/** The "Wrocław Miastem Aktywnych" project slide: yearly averages, PAL participants per year, value. */
+function readActivationProject(ctx: Context) {
+  const head = /Projekt\s+„?(?<name>Wrocław\s+Miastem\s+Aktywnych)/;
+  for (const h of ctx.flow.matchAll(head)) {
+    const from = h.index;
+    const to = Math.min(ctx.flow.text.length, from + 900);
+    const project = matchBreakdown("programme", initials(h.groups?.name ?? ""));
+    const pal = matchBreakdown("programme", "PAL");
+    const editions = /Edycje:\s*((?:\d{4}\s*,?\s*)+)/.exec(ctx.flow.text.slice(from, to))?.[1];
+    const years = editions?.match(/\d{4}/g) ?? [];
+    const span = years.length ? `edycje ${years[0]}–${years[years.length - 1]}` : "edycje projektu";
+    const average = assumedYear(ctx, `średnio rocznie (${span})`);
+    for (const m of ctx.flow.matchAll(
+      new RegExp(String.raw`Grupa\s+docelowa:\s+średnio\s+rocznie\s+(?<v>${DIGITS})\s+klientów`),
+      from,
+      to,
+    )) {
+      emit(ctx, m, "v", { metric: "programme_participants_annual_average", breakdown: project, ...average });
+    }
+    for (const m of ctx.flow.matchAll(
+      new RegExp(String.raw`średnio\s+w\s+PAL\s*[-–]\s*(?<v>${DIGITS})`),
+      from,
+      to,
+    )) {
+      emit(ctx, m, "v", {
+        metric: "programme_participants_annual_average",
+        breakdown: pal,
+        ...average,
+        label: `Grupa docelowa: w tym ${m[0]}`,
+      });
+    }
+    for (const m of ctx.flow.matchAll(
+      new RegExp(String.raw`(?:a\s+w|W\s+roku)\s+(?<year>(?:19|20)\d{2})\s*[-–]\s*(?<v>${DIGITS})\s+osób`),
+      from,
+      to,
+    )) {
+      emit(ctx, m, "v", {
+        metric: "programme_participants",
+        breakdown: pal,
+        period: m.groups?.year ?? "",
+        label: `Grupa docelowa w PAL: ${m[0]}`,
+      });
+    }
+    for (const m of ctx.flow.matchAll(
+      /Wartość\s+projektu:\s+średnio\s+rocznie\s+(?<v>\d+(?:,\d+)?)\s*(?<mult>mln|tys\.)?\s*zł/,
+      from,
+      to,
+    )) {
+      const text = m.groups?.v ?? "";
+      const at = m.indices?.groups?.v;
+      if (!at) continue;
+      const place = ctx.flow.locate(at[0]);
+      const scale = m.groups?.mult === "mln" ? 1_000_000 : m.groups?.mult ? 1_000 : 1;
+      const value = Math.round(Number(text.replace(",", ".")) * scale * 100) / 100;
+      ctx.out.push(
+        observation({
+          metric: "programme_value_annual_average",
+          breakdown: project,
+          ...average,
+          value,
+          line: place.line,
+          quote: sentenceAround(place.text, place.col, place.col + text.length),
+          label: m[0],
+        }),
+      );
+    }
+  }
+}
+
+/** "Zaangażowanie pracowników MOPS w realizację kontraktów socjalnych: w 2012 ogółem 165 / 152 pracowników …". */
+function readStaffEngagement(ctx: Context, unread: string[]) {
+  const head =
+    /Zaangażowanie\s+pracowników\s+\p{L}+\s+w\s+realizację\s+(?<what>kontraktów\s+socjalnych|Programów\s+Aktywności\s+Lokalnej)/u;
+  for (const h of ctx.flow.matchAll(head)) {
+    const metric = /kontrakt/i.test(h.groups?.what ?? "")
+      ? "staff_in_social_contracts"
+      : "staff_in_local_activity_programmes";
+    const headEnd = ctx.flow.locate(h.index + h[0].length - 1).line;
+    let year: string | null = null;
+    let skipped = 0;
+    for (const [n, raw] of ctx.doc.nonBlankLines(headEnd + 1)) {
+      const line = raw.trim();
+      const total = /^w\s+((?:19|20)\d{2})\s+ogółem\s+(\d+)$/iu.exec(line);
+      if (total) {
+        year = total[1] ?? null;
+        ctx.out.push(
+          observation({
+            metric,
+            period: year ?? "",
+            value: Number(total[2]),
+            line: n,
+            quote: line,
+            label: `${clean(h[0])}: ${line}`,
+          }),
+        );
+        continue;
+      }
+      const part = /^(\d+)\s+(\p{L}.*)$/u.exec(line);
+      // The rest of a wrapped heading ("- NOWE ROLE") may stand before the first year.
+      if (year === null && !part && skipped++ < 2) continue;
+      if (!part || year === null) break;
+      const breakdown = matchBreakdown("staff_role", part[2] ?? "");
+      if (!breakdown) {
+        unread.push(`${n}: ${line}`);
+        continue;
+      }
+      ctx.out.push(
+        observation({
+          metric,
+          breakdown,
+          period: year,
+          value: Number(part[1]),
+          line: n,
+          quote: line,
+          label: `${clean(h[0])}: ${part[2] ?? line}`,
+        }),
+      );
+    }
+  }
+}
+
+/** "Rozwój Programów Aktywności Lokalnej w 2013 12 PROGRAMÓW AKTYWNOŚCI LOKALNEJ". */
+function readLocalActivityProgrammes(ctx: Context) {
+  const re = new RegExp(
+    String.raw`Programów\s+Aktywności\s+Lokalnej\s+w\s+(?<year>(?:19|20)\d{2})\s+(?<v>${NUM})\s+PROGRAM\p{L}*\s+AKTYWNOŚCI\s+LOKALNEJ`,
+  );
+  for (const m of ctx.flow.matchAll(re)) {
+    emit(ctx, m, "v", { metric: "local_activity_programmes", period: m.groups?.year ?? "" });
+  }
+}
+
+/** "Organizatorzy Społeczności Lokalnej XII 2012 … Wyłoniono grupę 20 pracowników ds. OSL". */
+function readCommunityOrganisers(ctx: Context) {
+  const re = new RegExp(String.raw`Wyłoniono\s+grupę\s+(?<v>${NUM})\s+pracowników\s+ds\.\s+OSL`);
+  for (const m of ctx.flow.matchAll(re)) {
+    const headings = ctx.flow.matchAll(
+      /Organizatorzy\s+Społeczności\s+Lokalnej\s+(?:[IVX]+\s+)?(?<year>(?:19|20)\d{2})/,
+      0,
+      m.index,
+    );
+    const heading = headings[headings.length - 1];
+    emit(ctx, m, "v", {
+      metric: "staff_community_organisers",
+      ...(heading
+        ? {
+            period: heading.groups?.year ?? "",
+            flags: ["period_assumed"] as Flag[],
+            note: `Rok z nagłówka slajdu („${clean(heading[0])}”), nie przy liczbie.`,
+          }
+        : assumedYear(ctx)),
+    });
+  }
+}
+
+/** Youth and disability projects: "Projekt „…” … Realizacja: I 2012- XII 2014 … Grupa docelowa: 24 osoby …". */
+function readTargetGroups(ctx: Context) {
+  const heads = ctx.flow.matchAll(/Projekt\s+„(?<name>[^”„]{1,150})”/);
+  heads.forEach((h, i) => {
+    const from = h.index;
+    const to = Math.min(heads[i + 1]?.index ?? ctx.flow.text.length, from + 1500);
+    const block = ctx.flow.text.slice(from, to);
+    const realisation =
+      /Realizacja:\s*(?<span>(?:[IVX]+\s+)?(?<from>\d{4})\s*[-–]\s*(?:[IVX]+\s+)?(?<to>\d{4}))/.exec(block);
+    const target = /Grupa\s+docelowa:/.exec(block);
+    if (!target) return;
+    const name = clean(h.groups?.name ?? "");
+    const breakdown = matchBreakdown("programme", name);
+    const end = realisation ? Number(realisation.groups?.to) : ctx.year;
+    const period = String(Math.min(end, ctx.year));
+    const common = {
+      breakdown,
+      period,
+      flags: ["period_assumed"] as Flag[],
+      note: realisation
+        ? `Grupa docelowa projektu „${name}” na cały okres realizacji (${clean(realisation.groups?.span ?? "")}); przypisano do roku ${period}.`
+        : `Grupa docelowa projektu „${name}” bez podanych lat; przyjęto rok prezentacji ${ctx.year}.`,
+    };
+    const at = from + target.index;
+    const persons = String.raw`\s*os(?:ób|oby|\.)`;
+    const rules: [RegExp, string][] = [
+      [
+        new RegExp(String.raw`Grupa\s+docelowa:\s+(?:Odbiorcy:\s+)?(?<v>${DIGITS})${persons}`),
+        "programme_participants",
+      ],
+      [
+        new RegExp(String.raw`(?<v>${DIGITS})(?:${persons})?\s+z\s+(?:RZ|rodzin\s+zastępczych)\b`),
+        "programme_participants_from_foster_care",
+      ],
+      [
+        new RegExp(String.raw`(?<v>${DIGITS})${persons}\s+niepełnosprawnych`),
+        "programme_participants_with_disability",
+      ],
+      [
+        new RegExp(String.raw`(?<v>${DIGITS})${persons}\s+z\s+otoczenia`),
+        "programme_participants_carers_of_disabled",
+      ],
+      [
+        new RegExp(String.raw`(?<v>${DIGITS})(?:${persons})?,?\s+które\s+będą\s+przeszkolone`),
+        "programme_trainers_to_train",
+      ],
+      [
+        new RegExp(
+          String.raw`(?:pracownicy\s+MOPS\s*[-–]\s*(?<v>${DIGITS})${persons}|(?<w>${DIGITS})(?:${persons})?\s+to\s+pracownicy\s+MOPS)`,
+        ),
+        "programme_staff_participants",
+      ],
+    ];
+    for (const [re, metric] of rules) {
+      const m = ctx.flow.matchAll(re, at, to)[0];
+      if (!m) continue;
+      const group = m.groups?.v !== undefined ? "v" : "w";
+      emit(ctx, m, group, { metric, ...common, label: `${name}: ${m[0]}` });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Contradictions: a half-year above its own year, for counts that cannot shrink
+// ---------------------------------------------------------------------------------------------------------
+
+function flagHalfYearAboveYear(out: ExtractedObservation[]) {
+  const key = (o: ExtractedObservation, period: string) => `${o.metric_id}|${o.breakdown ?? ""}|${period}`;
+  const byKey = new Map<string, ExtractedObservation[]>();
+  for (const o of out) byKey.set(key(o, o.period_id), [...(byKey.get(key(o, o.period_id)) ?? []), o]);
+  for (const half of out) {
+    const m = /^(\d{4})-H[12]$/.exec(half.period_id);
+    if (!m || half.value === null) continue;
+    const aggregation = metricCatalogue().get(half.metric_id)?.aggregation;
+    if (aggregation !== "distinct_count" && aggregation !== "flow") continue;
+    for (const year of byKey.get(key(half, m[1] ?? "")) ?? []) {
+      if (year.value === null || half.value <= year.value) continue;
+      const what =
+        aggregation === "distinct_count"
+          ? "dla liczby różnych rodzin/osób w okresie to niemożliwe"
+          : "suma za rok nie może być mniejsza niż za jego część";
+      const note =
+        `${periodPl(half.period_id)} (${pl(half.value)}) przekracza cały rok ${m[1]} (${pl(year.value)}) – ` +
+        `${what}; wartości zachowano tak, jak podaje dokument.`;
+      for (const o of [half, year]) {
+        if (!o.flags.includes("contradiction")) o.flags.push("contradiction");
+        if (!o.note?.includes(note)) o.note = o.note ? `${o.note} ${note}` : note;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The extractor
+// ---------------------------------------------------------------------------------------------------------
+
+export interface DeckReading {
+  header: DeckHeader;
+  tables: PeriodTable[];
+  observations: ExtractedObservation[];
+  /** Rows and lines that looked like figures but matched no known label (for tests and people). */
+  unread: string[];
+}
+
+function isThisKind(doc: SourceText): boolean {
+  return (
+    /Dobre\s+Praktyki\s+MOPS\s+Wrocław/i.test(doc.text) &&
+    /DANE\s+ILOŚCIOWE/.test(doc.text) &&
+    findPeriodTables(doc).length > 0
+  );
+}
+
+/** Read every figure of the deck. Pure: the same text gives the same figures. */
+export function readDeck(doc: SourceText): DeckReading {
+  const header = readHeader(doc);
+  const tables = findPeriodTables(doc);
+  const latest = Math.max(...tables.flatMap((t) => t.columns.map((c) => Number(c.slice(0, 4)))));
+  const year = header.year ?? latest;
+  const ctx: Context = {
+    doc,
+    flow: new Flow(doc),
+    year,
+    yearSource:
+      header.year !== null
+        ? `tytuł: „${header.title.split(/\s+/).slice(-3).join(" ")}”`
+        : "najpóźniejszy okres w tabelach",
+    out: [],
+  };
+  const unread: string[] = [];
+  readStaffAndResidents(ctx);
+  for (const table of tables) readTable(doc, table, ctx.out, unread);
+  readCareLeavers(ctx);
+  readFamilyAssistants(ctx);
+  readStaffFacts(ctx);
+  readSupervision(ctx);
+  readTrainingProjects(ctx);
+  readLargeFamilies(ctx);
+  readActivationProject(ctx);
+  readStaffEngagement(ctx, unread);
+  readLocalActivityProgrammes(ctx);
+  readCommunityOrganisers(ctx);
+  readTargetGroups(ctx);
+  flagHalfYearAboveYear(ctx.out);
+  ctx.out.sort((a, b) => a.line - b.line);
+  return { header: { ...header, year }, tables, observations: ctx.out, unread };
+}
+
+/** The reporting periods: the tables' columns, the family-assistant editions and the deck's own year. */
+function reportingPeriods(reading: DeckReading): string[] {
+  const periods = new Set<string>(reading.tables.flatMap((t) => t.columns));
+  for (const o of reading.observations) {
+    if (o.metric_id === "families_with_family_assistant" || o.metric_id === "family_assistants")
+      periods.add(o.period_id);
+  }
+  if (reading.header.year !== null) periods.add(String(reading.header.year));
+  return [...periods].sort();
+}
+
+export const dobrePraktyki: Extractor = {
+  id: `${CENTRE_ID}/${KIND}`,
+  centreId: CENTRE_ID,
+  kind: KIND,
+  recognise(doc: SourceText): Recognition | null {
+    if (!isThisKind(doc)) return null;
+    const reading = readDeck(doc);
+    return {
+      centre_id: CENTRE_ID,
+      kind: KIND,
+      title: reading.header.title,
+      periods: reportingPeriods(reading),
+      issued_on: null,
+    };
+  },
+  extract(doc: SourceText, _recognition: Recognition): ExtractedObservation[] {
+    return readDeck(doc).observations;
+  },
+};

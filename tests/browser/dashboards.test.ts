@@ -1,0 +1,200 @@
+// The built dashboards in a real Chromium: a fresh pipeline run (refresh), the dashboards build, a local
+// server, then every page: no console error, no request leaving the site, charts drawn, Polish numbers,
+// provenance reachable, the SQL console answering. Screenshots go to tests/artifacts/ to be looked at.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { dirname, join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveSite } from "../../dashboards/serve.ts";
+import { freshDataDir, npmRun, ROOT } from "../helpers/cli.ts";
+import { launchChromium } from "./chromium.ts";
+
+const ARTIFACTS = join(ROOT, "tests", "artifacts");
+const STALE = join(ROOT, "dashboards", ".observablehq", "cache", "data", "centres.json");
+
+/** Pages and how many charts each must draw at least (city pages are added from the built site). */
+const PAGES: { path: string; charts: number }[] = [
+  { path: "/", charts: 1 },
+  { path: "/porownanie", charts: 1 },
+  { path: "/rodziny", charts: 1 },
+  { path: "/niebieska-karta", charts: 1 },
+  { path: "/kadry", charts: 1 },
+  { path: "/jakosc", charts: 1 },
+  { path: "/dane", charts: 0 },
+  { path: "/sql", charts: 0 },
+];
+
+const text = (s: string | null) => (s ?? "").replaceAll("\u00a0", " ");
+const artifact = (path: string, suffix = "") =>
+  join(ARTIFACTS, `${path === "/" ? "index" : path.slice(1).replaceAll("/", "-")}${suffix}.png`);
+
+interface Visit {
+  page: Page;
+  errors: string[];
+  external: string[];
+}
+
+describe("the dashboards in Chromium", () => {
+  let browser: Browser;
+  let server: Server;
+  let origin: string;
+  let cities: string[] = [];
+  let site: string;
+  let data: string;
+  const visits: Visit[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium(); // fails (never skips) when Chromium is missing
+    data = freshDataDir("obs-browser-");
+    // a stale loader output in the Framework cache must never reach the site
+    mkdirSync(dirname(STALE), { recursive: true });
+    writeFileSync(STALE, JSON.stringify([{ centre_id: "stale", name_pl: "STALE-CACHE" }]));
+    const refresh = npmRun("refresh", ["--quiet"], data);
+    expect(refresh.status, refresh.stderr).toBe(0);
+    const build = npmRun("build", ["--quiet"], data);
+    expect(build.status, build.stderr).toBe(0);
+    site = join(data, "dashboards", "site");
+    cities = readdirSync(join(site, "miasto")).map((f) => `/miasto/${f.replace(/\.html$/, "")}`);
+    ({ server, url: origin } = await serveSite(site));
+  });
+
+  afterAll(async () => {
+    for (const v of visits) await v.page.close().catch(() => {});
+    await browser?.close();
+    server?.close();
+    if (data) rmSync(data, { recursive: true, force: true });
+  });
+
+  /** Open a page and record console errors, uncaught exceptions and requests to other origins. */
+  async function visit(path: string, viewport = { width: 1280, height: 900 }): Promise<Visit> {
+    const page = await browser.newPage({ viewport });
+    const v: Visit = { page, errors: [], external: [] };
+    visits.push(v);
+    page.on("console", (m) => {
+      if (m.type() === "error") v.errors.push(`console: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => v.errors.push(`exception: ${e.message}`));
+    page.on("request", (r) => {
+      const u = new URL(r.url());
+      if (u.protocol !== "data:" && u.protocol !== "blob:" && u.origin !== origin) v.external.push(r.url());
+    });
+    await page.goto(origin + path, { waitUntil: "networkidle" });
+    return v;
+  }
+
+  it("builds from the snapshot, never from a stale loader cache", () => {
+    const files = readdirSync(join(site, "_file", "data")).filter((f) =>
+      /^centres\.[0-9a-f]+\.json$/.test(f),
+    );
+    expect(files).toHaveLength(1);
+    const centres = readFileSync(join(site, "_file", "data", files[0] ?? ""), "utf8");
+    expect(centres).not.toContain("STALE-CACHE");
+    expect(centres).toContain("wroclaw");
+  });
+
+  it("has a page per city", () => {
+    expect(cities).toContain("/miasto/wroclaw");
+    expect(cities.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("renders every page without errors, requests to other sites or broken cells, and draws its charts", async () => {
+    for (const { path, charts } of [...PAGES, ...cities.map((path) => ({ path, charts: 0 }))]) {
+      const v = await visit(path);
+      if (charts > 0) await v.page.locator("[data-chart=drawn] svg").first().waitFor({ timeout: 10_000 });
+      await v.page.waitForTimeout(200);
+      await v.page.screenshot({ path: artifact(path), fullPage: true });
+      expect(v.errors, path).toEqual([]);
+      expect(v.external, path).toEqual([]);
+      // the Framework shows a failed cell as .observablehq--error instead of throwing
+      expect(await v.page.locator(".observablehq--error").allTextContents(), path).toEqual([]);
+      const drawn = await v.page.locator("[data-chart=drawn] svg g[aria-label] > *").count();
+      if (charts > 0) expect(drawn, `${path}: chart marks`).toBeGreaterThan(0);
+      expect(await v.page.locator("[data-chart=drawn]").count(), path).toBeGreaterThanOrEqual(charts);
+      expect(await v.page.locator("html").getAttribute("lang"), path).toBe("pl");
+      await v.page.close();
+    }
+  });
+
+  it("shows 10 309 families for Wrocław 2011 and leads to the sentence it was read from", async () => {
+    const { page } = await visit("/miasto/wroclaw");
+    const body = text(await page.locator("#observablehq-main").textContent());
+    expect(body).toContain("10 309");
+    expect(body).not.toMatch(/10[,.]309/);
+    const figure = page.locator("details.skad.value summary", { hasText: /^10\s309$/ }).first();
+    await figure.click();
+    const quote = page.locator("details.skad.value[open] blockquote").first();
+    await expect.poll(() => quote.isVisible()).toBe(true);
+    expect(text(await quote.textContent())).toContain("10 309");
+    expect(text(await page.locator("details.skad.value[open] .src").first().textContent())).toMatch(
+      /wiersz \d+/,
+    );
+    await page.screenshot({ path: artifact("/miasto/wroclaw", "-provenance"), fullPage: false });
+  });
+
+  it("prints the city briefing on A4 without navigation", async () => {
+    const { page } = await visit("/miasto/wroclaw", { width: 794, height: 1123 });
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("#observablehq-sidebar").isVisible()).toBe(false);
+    expect(text(await page.locator("#observablehq-main").textContent())).toContain("10 309");
+    await page.screenshot({ path: artifact("/miasto/wroclaw", "-print-a4"), fullPage: true });
+    const pdf = await page.pdf({ format: "A4" });
+    expect(pdf.subarray(0, 4).toString()).toBe("%PDF");
+  });
+
+  it("answers a query in the in-browser SQL console and loads DuckDB there only", async () => {
+    const { page, errors, external } = await visit("/sql");
+    await expect.poll(() => page.locator(".sql-status").textContent(), { timeout: 60_000 }).toMatch(/wiersz/);
+    await page.getByRole("button", { name: "Skąd ta liczba? (Wrocław 2011)" }).click();
+    await expect
+      .poll(() => page.locator(".sql-status").textContent(), { timeout: 30_000 })
+      .toMatch(/^1 wiersz /);
+    const result = text(await page.locator("table.sql-result").textContent());
+    expect(result).toContain("10 309");
+    expect(result).toMatch(/wiersz/);
+    await page
+      .locator("textarea")
+      .fill(
+        "select count(*) as n from marts.fct_observation where value is null and not list_contains(flags, 'missing') and not list_contains(flags, 'ambiguous')",
+      );
+    await page.getByRole("button", { name: /Uruchom/ }).click();
+    await expect.poll(() => page.locator("table.sql-result td").first().textContent()).toBe("0");
+    await page.screenshot({ path: artifact("/sql", "-answer"), fullPage: true });
+    // the console is a sandbox: no file or network access, no extension loading, settings locked
+    for (const sql of [
+      "select * from read_csv('https://example.com/x.csv')",
+      "load httpfs",
+      "set enable_external_access = true",
+    ]) {
+      await page.locator("textarea").fill(sql);
+      await page.getByRole("button", { name: /Uruchom/ }).click();
+      await expect
+        .poll(() => page.locator(".sql-error").textContent(), { timeout: 10_000 })
+        .toMatch(/disabled|locked/);
+    }
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+
+    const front = await visit("/");
+    const wasm = await front.page.evaluate(
+      () => performance.getEntriesByType("resource").filter((e) => /duckdb/.test(e.name)).length,
+    );
+    expect(wasm).toBe(0);
+  });
+
+  it("offers every mart as CSV for Polish Excel and Parquet", async () => {
+    const { page } = await visit("/dane");
+    const links = await page
+      .locator("#downloads a[download]")
+      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    expect(links.length).toBeGreaterThanOrEqual(26);
+    const link = (re: RegExp) => links.find((l) => re.test(l)) ?? "missing link";
+    const csv = await page.request.get(link(/families\.[0-9a-f]+\.csv$/));
+    const body = await csv.body();
+    expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(body.toString("utf8")).toContain("centre_id;period_id;");
+    const parquet = await page.request.get(link(/families\.[0-9a-f]+\.parquet$/));
+    expect((await parquet.body()).subarray(0, 4).toString()).toBe("PAR1");
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * No personal name from the reports (signature blocks, officials, clients in a case diagram) reaches
+ * any table an analyst can query: every column of every table (marts and the layers under them) is
+ * scanned in SQL, and every table's CSV export through `npm run sql` is scanned as text.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sqlJson } from "../helpers/cli.ts";
+import { disposeDataDirs, inParallel, npmRunAsync, ROOT, refreshedDataDir } from "./helpers.ts";
+
+interface Person {
+  name: string;
+  role: string;
+  document: string;
+  lines: number[];
+  patterns: string[];
+}
+
+const people: Person[] = JSON.parse(
+  readFileSync(join(ROOT, "tests/reliability/personal-names.json"), "utf8"),
+).names;
+const alternatives = people.flatMap((p) => p.patterns).join("|");
+/** Whole words in any case; JavaScript's side knows Polish letters, RE2's \b is enough for these ASCII names. */
+const NAMES_JS = new RegExp(`(?<!\\p{L})(${alternatives})(?!\\p{L})`, "giu");
+const NAMES_SQL = `(?i)\\b(${alternatives})\\b`;
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+describe("no personal name from the reports reaches a table or an export", () => {
+  let data: string;
+  let tables: { table_schema: string; table_name: string }[];
+
+  beforeAll(() => {
+    data = refreshedDataDir("obs-privacy-");
+    tables = sqlJson(
+      data,
+      `select table_schema, table_name from information_schema.tables
+       where table_catalog = current_database() order by all`,
+    );
+  });
+
+  afterAll(() => disposeDataDirs([data]));
+
+  it("knows the names: each stands in its document at the lines given", () => {
+    for (const p of people) {
+      const lines = readFileSync(join(ROOT, p.document), "utf8").split("\n");
+      for (const n of p.lines) {
+        expect(lines[n - 1], `${p.name}: ${p.document}:${n}`).toMatch(
+          new RegExp(`(?<!\\p{L})(${p.patterns.join("|")})(?!\\p{L})`, "iu"),
+        );
+      }
+    }
+  });
+
+  it("finds them when they are there (the scan itself works)", () => {
+    const probe = people.map(
+      (p) => `select regexp_matches(${sqlString(p.name)}, ${sqlString(NAMES_SQL)}) as hit`,
+    );
+    expect(sqlJson<{ hit: boolean }>(data, probe.join(" union all ")).every((r) => r.hit)).toBe(true);
+    expect("Dyrektor MOPS Jacek Sutryk".match(NAMES_JS)).toEqual(["Jacek", "Sutryk"]);
+    expect("planowanna, Halinowo".match(NAMES_JS)).toEqual(["Halinowo"]);
+  });
+
+  it("scans every column of every table in SQL", () => {
+    expect(tables.filter((t) => t.table_schema === "marts").length).toBeGreaterThanOrEqual(13);
+    const columns = sqlJson<{ table_schema: string; table_name: string; column_name: string }>(
+      data,
+      `select table_schema, table_name, column_name from information_schema.columns
+       where table_catalog = current_database() order by all`,
+    );
+    const scans = columns.map(
+      (c) =>
+        `select ${sqlString(`${c.table_schema}.${c.table_name}.${c.column_name}`)} as column_id,
+            cast("${c.column_name}" as varchar) as text
+         from ${c.table_schema}.${c.table_name}
+         where regexp_matches(cast("${c.column_name}" as varchar), ${sqlString(NAMES_SQL)})`,
+    );
+    const hits = sqlJson<{ column_id: string; text: string }>(
+      data,
+      `${scans.join("\nunion all\n")} limit 20`,
+    );
+    expect(hits, "a personal name in a column (see which extractor wrote the row)").toEqual([]);
+  });
+
+  it("scans the CSV export of every mart through npm run sql", async () => {
+    const marts = tables.filter((t) => t.table_schema === "marts");
+    const exports = await inParallel(marts, 2, (t) =>
+      npmRunAsync("sql", ["--format", "csv", `select * from ${t.table_schema}.${t.table_name}`], data),
+    );
+    marts.forEach((t, i) => {
+      const r = exports[i] as Awaited<ReturnType<typeof npmRunAsync>>;
+      expect(r.status, `${t.table_schema}.${t.table_name}: ${r.stderr}`).toBe(0);
+      const leaks = r.stdout.split("\n").filter((line) => line.match(NAMES_JS));
+      expect(leaks, `${t.table_schema}.${t.table_name}`).toEqual([]);
+    });
+  });
+});

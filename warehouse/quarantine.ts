@@ -1,0 +1,146 @@
+/**
+ * Quarantine: a rejected file is kept, with the reason beside it, so that a person can look at it
+ * and send a better copy. Nothing in the quarantine is ever read by the pipeline.
+ *
+ *   $OBS_DATA_DIR/quarantine/<safe name>             a copy of the file as it was given
+ *   $OBS_DATA_DIR/quarantine/<safe name>.error.txt   why it was rejected, where from, when
+ *
+ * The copy never follows a symbolic link (a link is recorded, not copied), never overwrites an
+ * earlier entry (a second file of the same name gets "-2"), and its name cannot leave the directory.
+ */
+import { createHash } from "node:crypto";
+import { constants } from "node:fs";
+import { type FileHandle, lstat, mkdir, open, readlink, rm } from "node:fs/promises";
+import { basename, extname, join, resolve } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { dataDir } from "../lib/config.ts";
+
+/** Where rejected files are kept. */
+export const quarantineDir = () => join(dataDir(), "quarantine");
+
+/** Files larger than this are recorded but not copied: a report is never near this size. */
+export const QUARANTINE_COPY_LIMIT = 100 * 1024 * 1024;
+
+const MAX_NAME_BYTES = 160;
+
+/**
+ * A file name that is safe to create in one directory: no path separators, no control characters,
+ * no leading dot or dash, no spaces; Polish letters are kept. Never empty, never "." or "..".
+ */
+export function safeFileName(name: string): string {
+  let s = basename(name.replaceAll("\\", "/"))
+    .normalize("NFC")
+    .replace(/[\p{Cc}\p{Cf}/:*?"<>|]/gu, "_")
+    .replace(/\s+/gu, "_")
+    .replace(/^[.-]+/, "_");
+  if (s === "" || /^_*$/.test(s)) s = `unnamed${s}`;
+  const ext = extname(s).slice(0, 12);
+  let stem = s.slice(0, s.length - extname(s).length);
+  while (Buffer.byteLength(stem + ext) > MAX_NAME_BYTES) stem = stem.slice(0, -1);
+  return stem + ext;
+}
+
+/** Printable on one line: control characters (a newline in a file name) shown escaped. */
+export function printable(s: string): string {
+  return s.replace(/[\p{Cc}]/gu, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+async function openExclusive(path: string): Promise<FileHandle | null> {
+  try {
+    // O_EXCL: never overwrite, and never write through a link planted at the path.
+    return await open(
+      path,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o644,
+    );
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return null;
+    throw e;
+  }
+}
+
+/**
+ * Keep a rejected file in $OBS_DATA_DIR/quarantine with `<name>.error.txt` beside it; returns the
+ * path of the kept copy (or of the .error.txt when the file could not be copied: a symbolic link,
+ * a directory, a file gone or too large).
+ */
+export async function quarantine(filePath: string, reason: string): Promise<string> {
+  const dir = quarantineDir();
+  await mkdir(dir, { recursive: true });
+  const dirInfo = await lstat(dir);
+  if (!dirInfo.isDirectory()) throw new Error(`${dir} is not a directory; quarantine refused`);
+
+  const source = resolve(filePath);
+  const info = await lstat(source).catch(() => null);
+  const name = safeFileName(basename(filePath));
+  const dot = name.lastIndexOf(".");
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
+
+  // The .error.txt is created first and exclusively: it reserves the name against a concurrent run.
+  let target = "";
+  let errorFile: FileHandle | null = null;
+  for (let n = 1; n <= 10_000 && errorFile === null; n++) {
+    target = join(dir, n === 1 ? name : `${stem}-${n}${ext}`);
+    errorFile = await openExclusive(`${target}.error.txt`);
+    if (errorFile && (await lstat(target).catch(() => null))) {
+      await errorFile.close();
+      await rm(`${target}.error.txt`, { force: true });
+      errorFile = null;
+    }
+  }
+  if (errorFile === null) throw new Error(`no free name in ${dir} for ${name}`);
+
+  let copied: { bytes: number; sha256: string } | null = null;
+  let note: string;
+  if (!info) note = "not copied: the file was gone";
+  else if (info.isSymbolicLink()) {
+    const to = await readlink(source).catch(() => "?");
+    note = `not copied: a symbolic link to ${printable(to)} (links are never followed)`;
+  } else if (!info.isFile()) note = "not copied: not a regular file";
+  else if (info.size > QUARANTINE_COPY_LIMIT) note = `not copied: ${info.size} bytes`;
+  else {
+    try {
+      copied = await copyNoFollow(source, target);
+      note = `copied beside this file as ${basename(target)}`;
+    } catch (e) {
+      note = `not copied: ${(e as Error).message}`;
+    }
+  }
+
+  const lines = [
+    `file: ${printable(filePath)}`,
+    `path: ${printable(source)}`,
+    `reason: ${reason.replace(/\r?\n/g, "\n  ")}`,
+    `rejected at: ${new Date().toISOString()}`,
+    ...(copied ? [`size: ${copied.bytes} bytes`, `sha256: ${copied.sha256}`] : []),
+    note,
+    "",
+  ];
+  try {
+    await errorFile.writeFile(lines.join("\n"));
+  } finally {
+    await errorFile.close();
+  }
+  return copied ? target : `${target}.error.txt`;
+}
+
+/** Copy a regular file without following a link at its path, into a new file (never over one). */
+async function copyNoFollow(source: string, target: string): Promise<{ bytes: number; sha256: string }> {
+  const from = await open(source, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    if (!(await from.stat()).isFile()) throw new Error("not a regular file");
+    const to = await openExclusive(target);
+    if (!to) throw new Error(`${basename(target)} exists already`);
+    const hash = createHash("sha256");
+    let bytes = 0;
+    const reader = from.createReadStream({ autoClose: false });
+    reader.on("data", (chunk) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+    });
+    await pipeline(reader, to.createWriteStream());
+    return { bytes, sha256: hash.digest("hex") };
+  } finally {
+    await from.close();
+  }
+}
