@@ -42,9 +42,11 @@ async function removeStaleBuilds(log: Log) {
 }
 
 /** A new build file name; builds never touch the published snapshot. */
+let buildSequence = 0;
 function newBuildPath(): string {
   const stamp = new Date().toISOString().replace(/[-:.]/g, "").replace("T", "-").slice(0, 15);
-  return join(dataPaths().builds, `build-${stamp}-${process.pid}.duckdb`);
+  // The sequence number keeps two builds of one process within one second apart.
+  return join(dataPaths().builds, `build-${stamp}-${++buildSequence}-${process.pid}.duckdb`);
 }
 
 export const RAW_SCHEMA = `
