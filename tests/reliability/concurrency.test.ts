@@ -69,27 +69,4 @@ describe("ten processes ingest the same report at once", () => {
     expect(filesUnder(join(data, "documents")).filter((f) => f.endsWith(".json"))).toEqual([`${id}.json`]);
     expect(filesUnder(join(data, "warehouse")).filter((f) => f.startsWith("builds/"))).toEqual([]);
   });
-
-  it("tells each of three commands run at once about its own file, and keeps its own rejection", async () => {
-    const userDir = freshDataDir("obs-concurrency-mixed-");
-    dirs.push(userDir);
-    const good = kedzierzynReport(userDir, "korekta-2026.txt", { families: 83 });
-    const empty = join(userDir, "pusty.txt");
-    const note = join(userDir, "notatka.txt");
-    writeFileSync(empty, "");
-    writeFileSync(note, "Notatka służbowa bez żadnych liczb.\n");
-    const [g, e, n] = await Promise.all([good, empty, note].map((f) => npmRunAsync("ingest", [f], data)));
-    const mine = (r: AsyncRunResult | undefined) =>
-      r?.stderr.split("\n").filter((l) => /^(✓ stored|= already known|✗ rejected) /.test(l));
-    expect(mine(g), g?.stderr).toEqual([expect.stringMatching(/^✓ stored korekta-2026\.txt: /)]);
-    expect(g?.status, g?.stderr).toBe(0);
-    expect(mine(e), e?.stderr).toEqual([expect.stringMatching(/^✗ rejected pusty\.txt: .*empty/)]);
-    expect(e?.status).toBe(1);
-    expect(mine(n), n?.stderr).toEqual([expect.stringMatching(/^✗ rejected notatka\.txt: /)]);
-    expect(n?.status).toBe(1);
-    const quarantined = filesUnder(join(data, "quarantine"));
-    expect(quarantined).toEqual(
-      expect.arrayContaining(["notatka.txt", "notatka.txt.error.txt", "pusty.txt.error.txt"]),
-    );
-  });
 });
