@@ -1,0 +1,23 @@
+// Niebieska Karta: NK-A forms and working groups by year and half-year; derived H2 (year − H1) and the
+// 2023 series break are marked. One row per centre, period and metric.
+import { jsonLoader } from "./warehouse.ts";
+
+await jsonLoader(
+  import.meta.url,
+  `select n.centre_id, c.name_pl as centre_name, n.period_id, n.period_kind, n.year, n.half,
+     coalesce(p.label_pl, n.period_id) as period_label, n.metric_id, m.label_pl as metric_label, n.value,
+     n.is_derived, n.is_series_break, n.observation_id, n.document_id, d.title as document_title, n.line, n.quote
+   from marts.niebieska_karta n
+   join marts.dim_centre c using (centre_id)
+   left join marts.dim_period p using (period_id)
+   left join marts.dim_metric m using (metric_id)
+   left join marts.dim_document d using (document_id)
+   order by n.centre_id, n.metric_id, n.year, n.half nulls last`,
+  {
+    columns: [
+      "centre_id", "centre_name", "period_id", "period_kind", "year", "half", "period_label", "metric_id",
+      "metric_label", "value", "is_derived", "is_series_break", "observation_id", "document_id",
+      "document_title", "line", "quote",
+    ],
+  },
+);
