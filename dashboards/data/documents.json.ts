@@ -10,8 +10,17 @@ await jsonLoader(
    order by d.is_current desc, d.centre_id, d.issued_on desc nulls last`,
   {
     columns: [
-      "document_id", "centre_id", "centre_name", "kind", "title", "file_name", "periods", "issued_on",
-      "observation_count", "loaded_at", "is_current",
+      "document_id",
+      "centre_id",
+      "centre_name",
+      "kind",
+      "title",
+      "file_name",
+      "periods",
+      "issued_on",
+      "observation_count",
+      "loaded_at",
+      "is_current",
     ],
   },
 );

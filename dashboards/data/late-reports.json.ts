@@ -11,7 +11,11 @@ await runLoader(import.meta.url, () =>
       c,
     );
     if (exists.rows[0]?.n === 0) return JSON.stringify({ available: false, rows: [] });
-    const status = await runQuery("select * from marts.partition_status", { columns: ["centre_id", "period_id"], allowEmpty: true }, c);
+    const status = await runQuery(
+      "select * from marts.partition_status",
+      { columns: ["centre_id", "period_id"], allowEmpty: true },
+      c,
+    );
     return JSON.stringify({ available: true, columns: status.columns, rows: status.rows });
   }),
 );

@@ -3,7 +3,16 @@
 //   .parquet  written by DuckDB, downloaded from Dane i słownik;
 //   .arrow    Arrow IPC stream, loaded into duckdb-wasm on the SQL page.
 // One archive instead of 39 loaders: one process and one connection to the snapshot (the build is ~30 s faster).
-import { MARTS, martParquet, runLoader, selectMart, toArrowIpc, toExcelCsv, toTar, withSnapshot } from "./warehouse.ts";
+import {
+  MARTS,
+  martParquet,
+  runLoader,
+  selectMart,
+  toArrowIpc,
+  toExcelCsv,
+  toTar,
+  withSnapshot,
+} from "./warehouse.ts";
 
 await runLoader(import.meta.url, () =>
   withSnapshot(async (connection) => {

@@ -7,7 +7,13 @@ await jsonLoader(
    from marts.dim_metric order by metric_id`,
   {
     columns: [
-      "metric_id", "label_pl", "unit", "aggregation", "breakdown_vocabulary", "description", "legal_basis",
+      "metric_id",
+      "label_pl",
+      "unit",
+      "aggregation",
+      "breakdown_vocabulary",
+      "description",
+      "legal_basis",
     ],
   },
 );

@@ -14,8 +14,20 @@ await jsonLoader(
    order by s.measure, s.centre_id, s.period_id, s.breakdown nulls first`,
   {
     columns: [
-      "centre_id", "centre_name", "period_id", "period_label", "measure", "breakdown", "breakdown_label",
-      "numerator", "denominator", "ratio", "norm", "exceeds_norm", "is_whole_year_count", "note_pl",
+      "centre_id",
+      "centre_name",
+      "period_id",
+      "period_label",
+      "measure",
+      "breakdown",
+      "breakdown_label",
+      "numerator",
+      "denominator",
+      "ratio",
+      "norm",
+      "exceeds_norm",
+      "is_whole_year_count",
+      "note_pl",
     ],
   },
 );

@@ -1,10 +1,11 @@
 // Shared code of the data loaders: open the published snapshot read-only, run one query, fail loudly,
 // write one file to stdout. Loaders never read the file a pipeline build writes.
+
+import { Buffer } from "node:buffer";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { Buffer } from "node:buffer";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type * as Arrow from "apache-arrow";
 import { dataPaths } from "../../lib/config.ts";
@@ -84,7 +85,9 @@ export async function runQuery(
     const types = reader.columnTypes().map(String);
     const missing = expect.columns.filter((c) => !columns.includes(c));
     if (missing.length > 0)
-      throw new Error(`the query result lacks column(s) ${missing.join(", ")} (it has ${columns.join(", ")})`);
+      throw new Error(
+        `the query result lacks column(s) ${missing.join(", ")} (it has ${columns.join(", ")})`,
+      );
     const rows = reader.getRowObjectsJS().map((r) => {
       const out: Row = {};
       columns.forEach((name, i) => {
@@ -116,17 +119,23 @@ export async function runLoader(loaderUrl: string, main: () => Promise<string | 
 }
 
 /** A JSON loader: one query, its rows as an array of objects. */
-export function jsonLoader(loaderUrl: string, sql: string, expect: { columns: readonly string[]; allowEmpty?: boolean }) {
+export function jsonLoader(
+  loaderUrl: string,
+  sql: string,
+  expect: { columns: readonly string[]; allowEmpty?: boolean },
+) {
   return runLoader(loaderUrl, async () => JSON.stringify((await runQuery(sql, expect)).rows));
 }
 
 /** Every row of a mart, with column types (an empty data_quality is a clean snapshot, not an error). */
 export async function selectMart(mart: Mart, connection?: DuckDBConnection): Promise<QueryResult> {
-  return runQuery(`select * from marts.${mart}`, { columns: [], allowEmpty: mart === "data_quality" }, connection).catch(
-    (e: Error) => {
-      throw new Error(`marts.${mart}: ${e.message}`);
-    },
-  );
+  return runQuery(
+    `select * from marts.${mart}`,
+    { columns: [], allowEmpty: mart === "data_quality" },
+    connection,
+  ).catch((e: Error) => {
+    throw new Error(`marts.${mart}: ${e.message}`);
+  });
 }
 
 // --- Parquet: DuckDB writes it natively (to a temporary file, then stdout) ----------------------------
@@ -135,7 +144,9 @@ export async function martParquet(mart: Mart, connection: DuckDBConnection): Pro
   const dir = await mkdtemp(join(tmpdir(), "obs-parquet-"));
   const file = join(dir, `${mart}.parquet`);
   try {
-    await connection.run(`copy (select * from marts.${mart}) to '${file}' (format parquet, compression zstd)`);
+    await connection.run(
+      `copy (select * from marts.${mart}) to '${file}' (format parquet, compression zstd)`,
+    );
     return new Uint8Array(await readFile(file));
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -148,9 +159,13 @@ export async function martParquet(mart: Mart, connection: DuckDBConnection): Pro
 export async function toArrowIpc({ columns, types, rows }: QueryResult): Promise<Uint8Array> {
   const A = await import("apache-arrow");
   const arrowType = (duckdbType: string): Arrow.DataType => {
-    if (duckdbType.endsWith("[]")) return new A.List(new A.Field("item", arrowType(duckdbType.slice(0, -2)), true));
+    if (duckdbType.endsWith("[]"))
+      return new A.List(new A.Field("item", arrowType(duckdbType.slice(0, -2)), true));
     if (["INTEGER", "SMALLINT", "TINYINT"].includes(duckdbType)) return new A.Int32();
-    if (["BIGINT", "HUGEINT", "DOUBLE", "FLOAT", "UBIGINT"].includes(duckdbType) || duckdbType.startsWith("DECIMAL"))
+    if (
+      ["BIGINT", "HUGEINT", "DOUBLE", "FLOAT", "UBIGINT"].includes(duckdbType) ||
+      duckdbType.startsWith("DECIMAL")
+    )
       return new A.Float64();
     if (duckdbType === "BOOLEAN") return new A.Bool();
     if (duckdbType === "DATE") return new A.DateDay();
@@ -159,7 +174,8 @@ export async function toArrowIpc({ columns, types, rows }: QueryResult): Promise
   };
   const arrowValue = (value: unknown, type: Arrow.DataType): unknown => {
     if (value === null || value === undefined) return null;
-    if (A.DataType.isList(type)) return (value as unknown[]).map((v) => arrowValue(v, type.children[0]?.type as Arrow.DataType));
+    if (A.DataType.isList(type))
+      return (value as unknown[]).map((v) => arrowValue(v, type.children[0]?.type as Arrow.DataType));
     if (A.DataType.isDate(type) || A.DataType.isTimestamp(type)) return new Date(String(value));
     if (A.DataType.isUtf8(type) && typeof value !== "string") return JSON.stringify(value);
     return value;
@@ -167,7 +183,13 @@ export async function toArrowIpc({ columns, types, rows }: QueryResult): Promise
   const vectors = Object.fromEntries(
     columns.map((name, i) => {
       const type = arrowType(types[i] ?? "VARCHAR");
-      return [name, A.vectorFromArray(rows.map((r) => arrowValue(r[name], type)), type)];
+      return [
+        name,
+        A.vectorFromArray(
+          rows.map((r) => arrowValue(r[name], type)),
+          type,
+        ),
+      ];
     }),
   );
   return A.tableToIPC(new A.Table(vectors), "stream");
