@@ -4,6 +4,7 @@ import { extractors as katowice } from "./katowice/index.ts";
 import { extractors as kedzierzynKozle } from "./kedzierzyn-kozle/index.ts";
 import { SourceText } from "./lib/document.ts";
 import { DocumentRejected, type Extractor } from "./lib/extractor.ts";
+import { grainViolations } from "./lib/grain.ts";
 import { ExtractedObservation, type Recognition } from "./lib/observation.ts";
 import { extractors as wroclaw } from "./wroclaw/index.ts";
 
@@ -52,17 +53,59 @@ export function recogniseDocument(text: string, fileName: string): RecognisedDoc
   );
 }
 
-/** Recognise and extract a document; every observation is validated against the contract. */
-export function extractDocument(text: string, fileName: string) {
-  const doc = recogniseDocument(text, fileName);
-  const raw = doc.extractor.extract(doc.source, doc.recognition);
+/**
+ * The figures an extractor read, checked before a document is taken: each against the contract (zod),
+ * and all of them against the grain (one observation_id per figure, see lib/grain.ts). A document that
+ * breaks either is rejected with one line naming the reason, so it never enters the store, where it
+ * would block every later build. Returns the parsed figures.
+ */
+export function validateExtraction(
+  extractorId: string,
+  fileName: string,
+  raw: unknown,
+): ExtractedObservation[] {
   const parsed = z.array(ExtractedObservation).safeParse(raw);
   if (!parsed.success) {
+    const issues = parsed.error.issues;
+    const first = issues[0];
+    const [index, ...field] = first?.path ?? [];
+    const figure = typeof index === "number" && Array.isArray(raw) ? raw[index] : undefined;
+    const where =
+      typeof index === "number"
+        ? ` in figure ${index + 1}${figure?.line !== undefined ? ` (line ${figure.line}, ${figure.metric_id})` : ""}` +
+          (field.length ? `, field ${field.join(".")}` : "")
+        : "";
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
     throw new DocumentRejected(
       fileName,
-      `extractor ${doc.extractor.id} produced invalid figures: ${z.prettifyError(parsed.error)}`,
+      `extractor ${extractorId} produced invalid figures: ${oneLine(first?.message ?? "invalid")}${where}${more}`,
     );
   }
-  if (parsed.data.length === 0) throw new DocumentRejected(fileName, "no figures could be read from it");
-  return { ...doc, observations: parsed.data };
+  const [clash, ...others] = grainViolations(parsed.data);
+  const o = clash?.[0];
+  if (clash && o) {
+    const what = [o.metric_id, o.breakdown, o.period_id, o.as_of_date].filter((x) => x !== null).join(", ");
+    const more = others.length > 0 ? ` (and ${others.length} more)` : "";
+    throw new DocumentRejected(
+      fileName,
+      `extractor ${extractorId} read ${clash.length} figures with one observation_id ` +
+        `(line ${o.line}: ${what}; values ${clash.map((c) => c.value ?? "null").join(", ")})${more}; ` +
+        "the document would break the warehouse grain",
+    );
+  }
+  return parsed.data;
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+/** Recognise and extract a document; every observation is validated against the contract and the grain. */
+export function extractDocument(text: string, fileName: string) {
+  const doc = recogniseDocument(text, fileName);
+  const observations = validateExtraction(
+    doc.extractor.id,
+    fileName,
+    doc.extractor.extract(doc.source, doc.recognition),
+  );
+  if (observations.length === 0) throw new DocumentRejected(fileName, "no figures could be read from it");
+  return { ...doc, observations };
 }

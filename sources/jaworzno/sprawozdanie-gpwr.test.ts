@@ -310,3 +310,66 @@ describe("jaworzno/sprawozdanie-gpwr: next years' reports in the same layout", (
     expect(cards.map((o) => [o.value, o.flags])).toEqual([[null, ["missing"]]]);
   });
 });
+
+describe("jaworzno/sprawozdanie-gpwr: a row that cannot be read takes nothing from its neighbours", () => {
+  const text = read(REAL);
+  const { observations: real } = extract(REAL);
+  const changed = (from: string, to: string) => {
+    expect(text).toContain(from);
+    return extractDocument(text.replace(from, to), "raport.txt").observations;
+  };
+  const tableOnly = (obs: ExtractedObservation[], metric: string, breakdown: string | null = null) =>
+    find(obs, metric, breakdown).filter((o) => !/^W \d{4} r\./.test(o.quote));
+  const same = (obs: ExtractedObservation[], metric: string, breakdown: string | null = null) =>
+    expect(find(obs, metric, breakdown).map((o) => o.value)).toEqual(
+      find(real, metric, breakdown).map((o) => o.value),
+    );
+
+  it("leaves a row without its number missing; the next row keeps its own number", () => {
+    const obs = changed("Wsparcie pracownika socjalnego 529", "Wsparcie pracownika socjalnego");
+    const lost = find(obs, "families_with_specialist_support", "social_worker");
+    expect(lost.map((o) => [o.value, o.flags, o.quote])).toEqual([
+      [null, ["missing"], "Wsparcie pracownika socjalnego"],
+    ]);
+    expect(tableOnly(obs, "families_with_specialist_support", "psychologist").map((o) => o.value)).toEqual([
+      42,
+    ]);
+    same(obs, "families_with_family_assistant");
+  });
+
+  it("leaves the first row of a table missing when it lost its number", () => {
+    const obs = changed("Wsparcie asystenta 106", "Wsparcie asystenta");
+    expect(find(obs, "families_with_family_assistant").map((o) => [o.value, o.flags])).toEqual([
+      [null, ["whole_year_count", "missing"]],
+    ]);
+    same(obs, "families_with_specialist_support", "social_worker");
+  });
+
+  it("leaves a lower-case row without its number missing when the next row names another row", () => {
+    const obs = changed("liczba osób, którym wydano karty 1 175", "liczba osób, którym wydano karty");
+    expect(find(obs, "large_family_card_recipients").map((o) => [o.value, o.flags])).toEqual([
+      [null, ["missing"]],
+    ]);
+    same(obs, "large_family_card_recipients", "parents");
+    const visits = changed(
+      "wizyty asystentów w środowisku rodzinnym 1 189",
+      "wizyty asystentów w środowisku rodzinnym",
+    );
+    expect(find(visits, "home_visits", "family_assistant").map((o) => o.value)).toEqual([null]);
+    same(visits, "opinions_to_external_institutions", "family_assistant");
+  });
+
+  it("still joins a label that only wraps, with the values on the line after it", () => {
+    expect(
+      find(real, "families_with_children_in_activation", "activation_programme").map((o) => o.value),
+    ).toEqual([5]);
+  });
+
+  it("reads no digit of a value with a letter in it (1O6), and the next row keeps its own", () => {
+    const obs = changed("Wsparcie asystenta 106", "Wsparcie asystenta 1O6");
+    const lost = find(obs, "families_with_family_assistant");
+    expect(lost.map((o) => [o.value, o.flags])).toEqual([[null, ["whole_year_count", "missing"]]]);
+    expect(lost[0]?.note).toContain("1O6");
+    same(obs, "families_with_specialist_support", "social_worker");
+  });
+});

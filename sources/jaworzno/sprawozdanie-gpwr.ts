@@ -10,6 +10,7 @@
 import { matchBreakdown, unitOf } from "../lib/catalogue.ts";
 import { normaliseLabel, type SourceText } from "../lib/document.ts";
 import type { Extractor } from "../lib/extractor.ts";
+import { oneFigurePerPlace } from "../lib/grain.ts";
 import { splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 import {
@@ -46,9 +47,15 @@ interface TableRow {
   /** Line where the values stand (the label can start lines above). */
   line: number;
   label: string;
-  /** Digit groups as written, e.g. "1 189"; empty when the document lost the value. */
+  /** Digit groups as written, e.g. "1 189"; empty when the document lost the value or it does not parse. */
   numbers: string;
+  /** What stands where the value stands but is no number ("1O6"); empty otherwise. */
+  unparsed: string;
   quote: string;
+  /** The label's lines above the value line ([line, text]), when the label wraps; empty otherwise. */
+  above: [number, string][];
+  /** The label as written on the value line itself. */
+  ownLabel: string;
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, " ").trim();
@@ -66,7 +73,25 @@ function looksLikeProse(line: string): boolean {
 
 function isRow(line: string): boolean {
   const r = splitLabelledRow(line);
-  return r.numbers !== "" && !SENTENCE_END.test(r.label) && r.label.length <= 160;
+  return (r.numbers !== "" || r.unparsed !== "") && !SENTENCE_END.test(r.label) && r.label.length <= 160;
+}
+
+/** A line that starts a row of its own: rows begin with a capital, a wrapped label goes on in lower case. */
+const startsCapital = (text: string) => /^\p{Lu}/u.test(text.trim());
+
+/** A row whose value the document does not give: its label lines, and no number (missing, not zero). */
+function valueLessRow(lines: [number, string][]): TableRow {
+  const last = lines.at(-1) ?? [0, ""];
+  const label = collapse(lines.map(([, t]) => t).join(" "));
+  return {
+    line: last[0],
+    label,
+    numbers: "",
+    unparsed: "",
+    quote: last[1].trim(),
+    above: lines.slice(0, -1),
+    ownLabel: collapse(last[1]),
+  };
 }
 
 /** Every "Tabela Nr N:" with its header, columns and rows; the prose after a table is not part of it. */
@@ -89,18 +114,27 @@ export function readTables(doc: SourceText): Table[] {
     const rowHeader = (cuts.length ? header.slice(0, cuts[0]) : header).trim();
     const columns = cuts.map((at, k) => header.slice(at, cuts[k + 1]).trim());
 
-    let pending = pre.slice(lastHeader + 1).map(([, t]) => t.trim());
+    let pending: [number, string][] = pre.slice(lastHeader + 1).map(([n, t]) => [n, t.trim()]);
     let lastLine = pre.at(-1)?.[0] ?? start;
     const rows: TableRow[] = [];
     let ended = false;
     for (const [n, t] of lines.slice(first)) {
       if (isRow(t)) {
+        // "Wsparcie pracownika socjalnego" without its number, then "Wsparcie psychologa 42": two rows, the
+        // first one without a value; never one label that takes the next row's number.
+        if (pending.length > 0 && startsCapital(pending[0]?.[1] ?? "") && startsCapital(t)) {
+          rows.push(valueLessRow(pending));
+          pending = [];
+        }
         const r = splitLabelledRow(t);
         rows.push({
           line: n,
-          label: collapse([...pending, r.label].join(" ")),
+          label: collapse([...pending.map(([, p]) => p), r.label].join(" ")),
           numbers: r.numbers,
+          unparsed: r.unparsed,
           quote: t.trim(),
+          above: pending,
+          ownLabel: r.label,
         });
         pending = [];
         lastLine = n;
@@ -110,17 +144,12 @@ export function readTables(doc: SourceText): Table[] {
         ended = true;
         break;
       }
-      pending.push(t.trim());
+      pending.push([n, t.trim()]);
     }
     // The table runs into the next one (or the end of the document) with a label and no value: the value was lost.
-    const lastPending = lines.at(-1);
-    if (!ended && pending.length > 0 && lastPending) {
-      rows.push({
-        line: lastPending[0],
-        label: collapse(pending.join(" ")),
-        numbers: "",
-        quote: lastPending[1].trim(),
-      });
+    const lastPending = pending.at(-1);
+    if (!ended && lastPending) {
+      rows.push(valueLessRow(pending));
       lastLine = lastPending[0];
     }
     return [{ firstLine: start, lastLine, rowHeader, columns, rows }];
@@ -289,6 +318,39 @@ function meaning(
   return { metric, breakdown, flags: [...(rule?.flags ?? [])], notes };
 }
 
+/**
+ * What a label names by itself in a column (a row rule or a word of the vocabulary), without the fallback
+ * of an id made from the label; null when it names nothing the table knows.
+ */
+function namedBy(spec: ColumnSpec, label: string): string | null {
+  const norm = normaliseLabel(label);
+  const rule = spec.rows.findIndex((r) => r.match.test(norm));
+  const vocabulary = rule >= 0 ? spec.rows[rule]?.vocabulary : spec.fallback?.vocabulary;
+  const breakdown = vocabulary ? matchBreakdown(vocabulary, label) : null;
+  if (rule < 0 && breakdown === null) return null;
+  return `${rule}|${breakdown ?? ""}`;
+}
+
+/**
+ * A row whose label lines above its value line name one row of the table and whose own line names
+ * another ("liczba osób, którym wydano karty" without its number, then "liczba rodziców 915"): two rows,
+ * the first one without a value. A label that only wraps ("realizacja programów aktywizacji / zawodowej
+ * i społecznej … 5 9") stays one row.
+ */
+function unjoinRows(rows: TableRow[], specs: ColumnSpec[]): TableRow[] {
+  return rows.flatMap((row) => {
+    if (row.above.length === 0 || row.ownLabel === "") return [row];
+    const above = collapse(row.above.map(([, t]) => t).join(" "));
+    const apart = specs.some((spec) => {
+      const first = namedBy(spec, above);
+      const own = namedBy(spec, row.ownLabel);
+      return first !== null && own !== null && first !== own;
+    });
+    if (!apart) return [row];
+    return [valueLessRow(row.above), { ...row, label: collapse(row.ownLabel), above: [] }];
+  });
+}
+
 function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumber[] } {
   const figures: Figure[] = [];
   const unread: UnreadNumber[] = [];
@@ -296,7 +358,7 @@ function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumbe
     const head = collapse([table.rowHeader, ...table.columns].join(" "));
     const spec = TABLES.find((s) => s.identify.test(head || normaliseLabel(table.rows[0]?.label ?? "")));
     const count = Math.max(1, table.columns.length);
-    for (const row of table.rows) {
+    for (const row of unjoinRows(table.rows, spec?.columns ?? [])) {
       const split = row.numbers === "" ? null : splitDigitGroups(row.numbers, count);
       for (let c = 0; c < count; c++) {
         const column = spec?.columns.find((cs) => cs.header.test(table.columns[c] ?? ""));
@@ -313,11 +375,15 @@ function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumbe
           label: row.label,
         };
         if (split === null) {
+          const why =
+            row.unparsed === ""
+              ? "Dokument nie podaje wartości tego wiersza (to nie jest zero)."
+              : `Zapisu „${row.unparsed}” nie da się odczytać jako liczby (litery zamiast cyfr); wartości nie odczytano ani nie wzięto z sąsiedniego wiersza (to nie jest zero).`;
           figures.push({
             ...base,
             value: null,
             flags: [...m.flags, "missing"],
-            note: [...m.notes, "Dokument nie podaje wartości tego wiersza (to nie jest zero)."].join(" "),
+            note: [...m.notes, why].join(" "),
           });
         } else if (split.kind === "ambiguous") {
           const readings = split.readings.map((r) => r.join(" | ")).join(" albo ");
@@ -462,20 +528,22 @@ export const sprawozdanieGpwr: Extractor = {
     if (period === undefined) return [];
     const figures = [...tableFigures(doc).figures, ...proseFigures(doc).figures];
     return flagContradictions(
-      figures.map((f) => ({
-        centre_id: recognition.centre_id,
-        period_id: period,
-        as_of_date: null,
-        metric_id: f.metric,
-        breakdown: f.breakdown,
-        value: f.value,
-        unit: unitOf(f.metric),
-        line: f.line,
-        quote: f.quote,
-        label: f.label,
-        flags: f.flags,
-        note: f.note,
-      })),
+      oneFigurePerPlace(
+        figures.map((f) => ({
+          centre_id: recognition.centre_id,
+          period_id: period,
+          as_of_date: null,
+          metric_id: f.metric,
+          breakdown: f.breakdown,
+          value: f.value,
+          unit: unitOf(f.metric),
+          line: f.line,
+          quote: f.quote,
+          label: f.label,
+          flags: f.flags,
+          note: f.note,
+        })),
+      ),
     );
   },
 };

@@ -1,6 +1,7 @@
 import { matchBreakdown, metricCatalogue, unitOf } from "../lib/catalogue.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
 import type { Extractor } from "../lib/extractor.ts";
+import { oneFigurePerPlace } from "../lib/grain.ts";
 import { findMoney, findNumbersInProse } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 import {
@@ -337,6 +338,6 @@ export const aktywizacjaUchodzcow: Extractor = {
 
   extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
     const year = reportYear(new FlatText(doc).text) ?? Number(recognition.periods.at(-1));
-    return read(doc, year);
+    return oneFigurePerPlace(read(doc, year));
   },
 };

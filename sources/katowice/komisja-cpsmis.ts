@@ -1,6 +1,7 @@
 import { unitOf } from "../lib/catalogue.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
 import { DocumentRejected, type Extractor } from "../lib/extractor.ts";
+import { oneFigurePerPlace } from "../lib/grain.ts";
 import { findNumbersInProse, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 import { breakdownOf, FlatText, findDateInWords, oneLine, yearPhrases } from "./common.ts";
@@ -471,6 +472,6 @@ export const komisjaCpsmis: Extractor = {
     const rows = readRows(doc);
     const obs = [...programmeProse(doc, year), ...rowObservations(doc, rows, year)];
     checkTotals(rows, obs);
-    return obs;
+    return oneFigurePerPlace(obs);
   },
 };

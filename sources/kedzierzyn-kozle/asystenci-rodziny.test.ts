@@ -212,3 +212,27 @@ describe("kedzierzyn-kozle/asystenci-rodziny: next years' information in the sam
     expect([grant?.unit, grant?.quote]).toEqual(["PLN", expect.stringContaining("w kwocie 256 194,94 zł.")]);
   });
 });
+
+describe("kedzierzyn-kozle/asystenci-rodziny: a sentence written twice on one line", () => {
+  const text = read(REAL);
+  const sentence =
+    "Asystenci rodziny w 2025 r. objęli wsparciem 74 rodziny, w których wychowuje się 135 dzieci.";
+
+  it("is one figure when it repeats the same numbers", () => {
+    expect(text).toContain(sentence);
+    const { observations: obs } = extractDocument(text.replace(sentence, `${sentence} ${sentence}`), "x.txt");
+    expect(find(obs, "families_with_family_assistant").map((o) => o.value)).toEqual([74]);
+    expect(find(obs, "children_in_families_with_family_assistant").map((o) => o.value)).toEqual([135]);
+  });
+
+  it("is one figure with no value chosen, flagged, when it states another number (74 and 76)", () => {
+    const twice = `${sentence} ${sentence.replace("74", "76")}`;
+    const { observations: obs } = extractDocument(text.replace(sentence, twice), "x.txt");
+    const families = find(obs, "families_with_family_assistant");
+    expect(families.map((o) => [o.value, [...o.flags].sort()])).toEqual([
+      [null, ["ambiguous", "contradiction", "whole_year_count"]],
+    ]);
+    expect(families[0]?.note).toMatch(/74 .*76 /);
+    expect(find(obs, "children_in_families_with_family_assistant").map((o) => o.value)).toEqual([135]);
+  });
+});

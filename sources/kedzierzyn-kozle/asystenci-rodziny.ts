@@ -17,6 +17,7 @@ import {
 import { unitOf } from "../lib/catalogue.ts";
 import { normaliseLabel, type SourceText } from "../lib/document.ts";
 import type { Extractor } from "../lib/extractor.ts";
+import { oneFigurePerPlace } from "../lib/grain.ts";
 import type { ExtractedObservation, Recognition } from "../lib/observation.ts";
 
 const WHOLE_YEAR_NOTE =
@@ -141,7 +142,8 @@ export const asystenciRodziny: Extractor = {
     const period = recognition.periods[0];
     if (period === undefined) return [];
     const { hits } = readProse(new Flow(doc), PROSE);
-    return flagContradictions(
+    // A sentence written twice on one line is one figure (or, with other numbers, one flagged figure).
+    const figures = oneFigurePerPlace(
       hits.map((h) => ({
         centre_id: recognition.centre_id,
         period_id: period,
@@ -157,5 +159,6 @@ export const asystenciRodziny: Extractor = {
         note: h.note,
       })),
     );
+    return flagContradictions(figures);
   },
 };

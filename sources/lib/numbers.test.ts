@@ -55,6 +55,40 @@ describe("splitLabelledRow: numbers inside labels stay in the label", () => {
   });
   it("finds no value in a label that ends with a word", () => {
     expect(splitLabelledRow("Liczba asystentów rodziny").numbers).toBe("");
+    expect(splitLabelledRow("Liczba asystentów rodziny").unparsed).toBe("");
+  });
+  it("reads no digit of a run with letters among the digits: the whole run is unparsed", () => {
+    // "4 l51 … 3 1O5 3 449": the trailing "3 449" is not the row's values, and "4 l51" is not 4 and 51.
+    expect(splitLabelledRow(" bezrobocie 4 l51 4 165 3 1O5 3 449 ")).toEqual({
+      label: "bezrobocie",
+      numbers: "",
+      numbersAt: 12,
+      unparsed: "4 l51 4 165 3 1O5 3 449",
+    });
+    expect(splitLabelledRow("Wsparcie asystenta 1O6")).toMatchObject({
+      label: "Wsparcie asystenta",
+      numbers: "",
+      unparsed: "1O6",
+    });
+    expect(splitLabelledRow("Liczba asystentów rodziny w 2024 r. l6")).toMatchObject({
+      label: "Liczba asystentów rodziny w 2024 r.",
+      numbers: "",
+      unparsed: "l6",
+    });
+  });
+  it("keeps letters that are words, signs and years in the label", () => {
+    expect(splitLabelledRow("wywiady środowiskowe dot. 500+ 14")).toMatchObject({
+      label: "wywiady środowiskowe dot. 500+",
+      numbers: "14",
+      unparsed: "",
+    });
+    expect(splitLabelledRow("Grupa I 12")).toMatchObject({ label: "Grupa I", numbers: "12", unparsed: "" });
+    expect(splitLabelledRow("ubóstwo 6 119 5 674 4 376 4 877 ")).toMatchObject({
+      label: "ubóstwo",
+      numbers: "6 119 5 674 4 376 4 877",
+      numbersAt: 8,
+      unparsed: "",
+    });
   });
 });
 

@@ -52,20 +52,45 @@ export interface LabelledRow {
   label: string;
   /** The trailing digit groups as written, e.g. "10 309 8 738". Empty when the line ends in no number. */
   numbers: string;
-  /** Offset of `numbers` in the original line. */
+  /** Offset of `numbers` (or of `unparsed`) in the original line. */
   numbersAt: number;
+  /**
+   * The trailing run as written when it stands where the numbers stand but does not parse: digits mixed
+   * with letters a scan or a typist confuses with them ("4 l51 4 165", "1O6"). Then `numbers` is empty:
+   * no digit of such a run is read, the row's values are missing. Empty for a row that parses.
+   */
+  unparsed: string;
 }
+
+/** A digit group, or a group where letters stand for digits ("l51", "1O5", "2O24"): a number that does not parse. */
+const NUMBER_LIKE = /^(?=\D*\d)[\dlIOo|]+$/;
+const DIGIT_GROUP = /^\d+$/;
 
 /**
  * "Liczba godzin ... w 2024 r. 2 011" → label "Liczba godzin ... w 2024 r.", numbers "2 011".
- * Only groups standing alone at the end count, so "w 2024 r." stays in the label.
+ * Only groups standing alone at the end count, so "w 2024 r." stays in the label. A trailing run whose
+ * groups mix digits with look-alike letters ("bezrobocie 4 l51 4 165 3 1O5 3 449") is `unparsed`, never
+ * read in part: its digit groups after the last letter are not the row's values.
  */
 export function splitLabelledRow(line: string): LabelledRow {
   const trimmed = line.replace(/\s+$/, "");
-  const m = /(?:^|\s)((?:\d+ +)*\d+)$/.exec(trimmed);
-  if (!m || m[1] === undefined) return { label: trimmed.trim(), numbers: "", numbersAt: trimmed.length };
-  const numbersAt = trimmed.length - m[1].length;
-  return { label: trimmed.slice(0, numbersAt).trim(), numbers: m[1], numbersAt };
+  const tokens = [...trimmed.matchAll(/\S+/g)];
+  let first = tokens.length;
+  while (first > 0 && NUMBER_LIKE.test(tokens[first - 1]?.[0] ?? "")) first--;
+  const run = tokens.slice(first);
+  const at = run[0]?.index;
+  if (at === undefined)
+    return { label: trimmed.trim(), numbers: "", numbersAt: trimmed.length, unparsed: "" };
+  // A run of digit groups only is the row's numbers; one garbled group makes the whole run unparsed.
+  const text = trimmed.slice(at);
+  if (run.every((t) => DIGIT_GROUP.test(t[0]))) {
+    // Digit groups are separated by spaces (a tab or a no-break space is not a thousands separator here).
+    const m = /(?:^|\s)((?:\d+ +)*\d+)$/.exec(trimmed);
+    const numbers = m?.[1] ?? text;
+    const numbersAt = trimmed.length - numbers.length;
+    return { label: trimmed.slice(0, numbersAt).trim(), numbers, numbersAt, unparsed: "" };
+  }
+  return { label: trimmed.slice(0, at).trim(), numbers: "", numbersAt: at, unparsed: text };
 }
 
 /** "256 194,94 zł" → 256194.94; "1 200 zł" → 1200. Returns null for anything that is not money. */

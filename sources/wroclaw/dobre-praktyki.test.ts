@@ -393,11 +393,15 @@ describe("a deck with the traps: other column orders, a renamed row, an ambiguou
     }
   });
 
-  it("leaves a value lost at the end of a row null and flagged missing, never 0", () => {
-    expect(valueIn(obs, "families_social_work", "2013")).toBe(812);
-    const lost = find(obs, "families_social_work", "2014-H1")[0];
-    expect(lost?.value).toBeNull();
-    expect(lost?.flags).toEqual(["missing"]);
+  it("leaves a row that lost a value null in every column, never 0 and never shifted", () => {
+    // "Praca socjalna 804 790 812": three values for four columns. Which column lost its value is not
+    // written, so none of the three is placed in a column (812 may be 2013's or I półrocze 2014's).
+    const row = obs.filter((o) => o.metric_id === "families_social_work");
+    expect(row.map((o) => o.period_id).sort()).toEqual(["2012", "2013", "2013-H1", "2014-H1"]);
+    for (const o of row) {
+      expect([o.value, o.flags]).toEqual([null, ["ambiguous"]]);
+      expect(o.note).toContain("804 790 812");
+    }
   });
 
   it("keeps every observation to the contract", () => {
@@ -445,11 +449,96 @@ describe("traps, one at a time", () => {
     ]);
   });
 
-  it("marks the columns after a row's last value as missing", () => {
-    const cells = readRowCells("572 678 483", ["2011", "2012", "2012-H1", "2013-H1"]) ?? [];
-    expect(cells.map((c) => c.value)).toEqual([572, 678, 483, null]);
-    expect(cells[3]?.flags).toEqual(["missing"]);
+  it("never places the values of a row with fewer values than columns: the lost column is unknown", () => {
+    const columns = ["2011", "2012", "2012-H1", "2013-H1"];
+    // "4151 4165 3449": 2012-H1 is lost, and 3449 belongs to 2013-H1; left to right would shift it.
+    for (const numbers of ["4151 4165 3449", "572 678 483"]) {
+      const cells = readRowCells(numbers, columns) ?? [];
+      expect(cells.map((c) => [c.value, c.flags])).toEqual(columns.map(() => [null, ["ambiguous"]]));
+      expect(cells[0]?.note).toContain(numbers);
+    }
     expect(readRowCells("1 2 3 4 5", ["2011", "2012"])).toBeNull();
+  });
+
+  it("leaves every value of a row the document is cut in missing, the last number written too", () => {
+    // "4 151" of "4 151 4 165 3 105 3 449": neither 4 | 151 nor 4151 is read.
+    const cells = readRowCells("4 151", ["2011", "2012", "2012-H1", "2013-H1"], { documentEndsInRow: true });
+    expect(cells?.map((c) => [c.value, c.flags])).toEqual([
+      [null, ["missing"]],
+      [null, ["missing"]],
+      [null, ["missing"]],
+      [null, ["missing"]],
+    ]);
+    expect(cells?.[0]?.note).toContain("urywa się");
+  });
+
+  const COLUMNS = ["2011", "2012", "2012-H1", "2013-H1"];
+  const table = (...rows: string[]) =>
+    [
+      "Dobre Praktyki MOPS Wrocław",
+      "2000 - 2013",
+      "DANE ILOŚCIOWE",
+      "2011 2012",
+      "I półrocze",
+      "2012",
+      "I półrocze",
+      "2013",
+      "Liczba rodzin korzystająca z pomocy społecznej  10 309 8 738 7 225 7 728",
+      "Powody korzystania z pomocy liczba rodzin",
+      ...rows,
+      "Praca socjalna  3 159 3 804 3 090 2 083",
+    ].join("\n");
+  const cellsOf = (text: string, breakdown: string) =>
+    readDeck(new SourceText(text))
+      .observations.filter((o) => o.metric_id === "families_by_reason" && o.breakdown === breakdown)
+      .map((o) => [o.period_id, o.value, o.flags, o.line]);
+
+  it("reads the table of a document cut inside a row: that row missing, nothing split over the columns", () => {
+    const text = table("ubóstwo 6 119 5 674 4 376 4 877", "bezrobocie 4 151 4 165 3 105 3 449");
+    const cut = text.slice(0, text.indexOf("4 165"));
+    expect(cellsOf(cut, "unemployment")).toEqual(COLUMNS.map((p) => [p, null, ["missing"], 12]));
+    // The row above it is whole.
+    expect(cellsOf(cut, "poverty").map((c) => c[1])).toEqual([6119, 5674, 4376, 4877]);
+  });
+
+  it("reads no digit of a row whose values have letters among the digits (4 l51, 3 1O5)", () => {
+    const garbled = "bezrobocie 4 l51 4 165 3 1O5 3 449";
+    const cells = cellsOf(table("ubóstwo 6 119 5 674 4 376 4 877", garbled), "unemployment");
+    expect(cells).toEqual(COLUMNS.map((p) => [p, null, ["missing"], 12]));
+    const note = readDeck(new SourceText(table(garbled))).observations.find(
+      (o) => o.breakdown === "unemployment",
+    )?.note;
+    expect(note).toContain("4 l51 4 165 3 1O5 3 449");
+  });
+
+  it("reads a row written twice with the same values once, noted; with other values both, flagged", () => {
+    const row = "ubóstwo 6 119 5 674 4 376 4 877";
+    const twice = readDeck(new SourceText(table(row, row)));
+    const poverty = twice.observations.filter((o) => o.breakdown === "poverty");
+    expect(poverty.map((o) => [o.period_id, o.value, o.flags, o.line])).toEqual([
+      ["2011", 6119, [], 11],
+      ["2012", 5674, [], 11],
+      ["2012-H1", 4376, [], 11],
+      ["2013-H1", 4877, [], 11],
+    ]);
+    expect(poverty[0]?.note).toContain("powtórzony");
+    const other = cellsOf(table(row, "ubóstwo 6 119 5 674 4 377 4 877"), "poverty");
+    expect(other).toEqual([
+      ["2011", 6119, [], 11],
+      ["2012", 5674, [], 11],
+      ["2012-H1", 4376, ["contradiction"], 11],
+      ["2013-H1", 4877, [], 11],
+      ["2012-H1", 4377, ["contradiction"], 12],
+    ]);
+  });
+
+  it("reads the staff count as missing when its number has a letter among the digits", () => {
+    const text = table("ubóstwo 6 119 5 674 4 376 4 877").replace(
+      "DANE ILOŚCIOWE",
+      "DANE ILOŚCIOWE\nLiczba pracowników socjalnych terenowych 2O5",
+    );
+    const staff = readDeck(new SourceText(text)).observations.filter((o) => o.metric_id === "social_workers");
+    expect(staff.map((o) => [o.value, o.flags])).toEqual([[null, ["period_assumed", "missing"]]]);
   });
 
   it("reads a table whose labels wrap and whose values stand on their own line", () => {

@@ -11,6 +11,7 @@
 import { matchBreakdown, metricCatalogue, unitOf } from "../lib/catalogue.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
 import type { Extractor } from "../lib/extractor.ts";
+import { oneFigurePerPlace } from "../lib/grain.ts";
 import { parseNumberWord, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 
@@ -272,12 +273,23 @@ interface Cell {
 const periodPl = (p: string) =>
   /-H1$/.test(p) ? `I półrocze ${p.slice(0, 4)}` : /-H2$/.test(p) ? `II półrocze ${p.slice(0, 4)}` : p;
 
+/** Every cell of a row null with one flag and one note: nothing of the row is assigned to a column. */
+const noCells = (count: number, flag: Flag, note: string): Cell[] =>
+  Array.from({ length: count }, () => ({ value: null, flags: [flag], note }));
+
 /**
  * The values of a row, one per column: digit groups are split by the column count; a split that fits
- * several readings leaves the disputed columns null (flag `ambiguous`); a row that ends before its last
- * columns leaves them null (flag `missing`). Returns null when the numbers fit no reading at all.
+ * several readings leaves the disputed columns null (flag `ambiguous`). A row with fewer values than
+ * columns gives no column a value: which column lacks its value is unknown (a value lost in the middle
+ * shifts every later one), so nothing is assigned left to right (flag `ambiguous`); where the document
+ * ends inside such a row, its values are `missing` (the last one written may itself be cut: "4 151" of
+ * "4 151 4 165 …" is neither 4 nor 4151 for sure). Returns null when the numbers fit no reading at all.
  */
-export function readRowCells(numbers: string, columns: string[]): Cell[] | null {
+export function readRowCells(
+  numbers: string,
+  columns: string[],
+  where: { documentEndsInRow?: boolean } = {},
+): Cell[] | null {
   const count = columns.length;
   const readingsNote = (readings: number[][]) => readings.map((r) => r.map(pl).join(" | ")).join("; albo ");
   const fromSplit = (k: number): Cell[] | null => {
@@ -299,29 +311,49 @@ export function readRowCells(numbers: string, columns: string[]): Cell[] | null 
   };
   const full = fromSplit(count);
   if (full) return full;
-  for (let k = count - 1; k >= 1; k--) {
-    const part = fromSplit(k);
-    if (!part) continue;
-    const lost = columns.slice(k).map(periodPl).join(", ");
-    for (let i = k; i < count; i++) {
-      part.push({
-        value: null,
-        flags: ["missing"],
-        note: `Wiersz kończy się przed ostatnią wartością (${lost}): brak wartości w dokumencie, to nie jest zero.`,
-      });
-    }
-    return part;
+  const fewer = Array.from({ length: count - 1 }, (_, i) => count - 1 - i).filter(
+    (k) => splitDigitGroups(numbers, k).kind !== "none",
+  );
+  if (fewer.length === 0) return null;
+  const all = columns.map(periodPl).join(", ");
+  if (where.documentEndsInRow) {
+    // The document is cut inside this row: the last number written may itself be cut.
+    return noCells(
+      count,
+      "missing",
+      `Dokument urywa się w tym wierszu („${numbers}”): wartości kolumn ${all} nie da się odczytać ` +
+        "(ostatnia zapisana liczba mogła zostać ucięta); brak wartości, to nie jest zero.",
+    );
   }
-  return null;
+  return noCells(
+    count,
+    "ambiguous",
+    `Wiersz „${numbers}” ma mniej wartości niż kolumn (${count}: ${all}); da się go odczytać jako ` +
+      `${fewer.join(" albo ")} liczb(y), a nie wiadomo, w której kolumnie brakuje wartości: ` +
+      "żadnej liczby nie przypisano do kolumny, wartości nie zgadywano.",
+  );
+}
+
+/** The note of a row whose values do not parse ("4 l51 4 165 3 1O5 3 449"): nothing of it is read. */
+function unparsedCells(unparsed: string, columns: string[]): Cell[] {
+  return noCells(
+    columns.length,
+    "missing",
+    `Wartości wiersza nie da się odczytać: zapis „${unparsed}” zawiera litery zamiast cyfr; ` +
+      "żadnej jego części nie odczytano, brak wartości (to nie jest zero).",
+  );
 }
 
 function readTable(doc: SourceText, table: PeriodTable, out: ExtractedObservation[], unread: string[]) {
   let pending: string[] = [];
   let inReasons = false;
+  const lastLine = [...doc.nonBlankLines()].at(-1)?.[0];
+  /** Rows already read in this table, by metric and breakdown: a row written twice is one figure. */
+  const seen = new Map<string, { line: number; observations: ExtractedObservation[] }>();
   for (const [n, raw] of doc.nonBlankLines(table.headerTo + 1)) {
     if (isHeaderLine(raw)) break;
     const row = splitLabelledRow(raw);
-    if (row.numbers === "") {
+    if (row.numbers === "" && row.unparsed === "") {
       if (REASONS_HEADER.test(normaliseLabel(raw))) {
         inReasons = true;
         pending = [];
@@ -339,25 +371,52 @@ function readTable(doc: SourceText, table: PeriodTable, out: ExtractedObservatio
       continue;
     }
     if (kind.metric !== "families_by_reason") inReasons = false;
-    const cells = readRowCells(row.numbers, table.columns);
+    const cells =
+      row.unparsed !== ""
+        ? unparsedCells(row.unparsed, table.columns)
+        : readRowCells(row.numbers, table.columns, { documentEndsInRow: n === lastLine });
     if (!cells) {
       unread.push(`${n}: ${raw.trim()}`);
       continue;
     }
-    cells.forEach((cell, i) => {
-      out.push(
-        observation({
-          metric: kind.metric,
-          breakdown: kind.breakdown,
-          period: table.columns[i] ?? "",
-          value: cell.value,
-          line: n,
-          quote: raw.trim(),
-          label,
-          flags: cell.flags,
-          note: cell.note,
-        }),
-      );
+    const emitted = cells.map((cell, i) =>
+      observation({
+        metric: kind.metric,
+        breakdown: kind.breakdown,
+        period: table.columns[i] ?? "",
+        value: cell.value,
+        line: n,
+        quote: raw.trim(),
+        label,
+        flags: cell.flags,
+        note: cell.note,
+      }),
+    );
+    const rowKey = `${kind.metric}|${kind.breakdown ?? ""}`;
+    const earlier = seen.get(rowKey);
+    if (!earlier) {
+      seen.set(rowKey, { line: n, observations: emitted });
+      out.push(...emitted);
+      continue;
+    }
+    // The same row again (a slide repeated, a copy-paste): a value it repeats is one figure, noted; a value
+    // it changes is kept as written on both lines, each flagged as a contradiction.
+    emitted.forEach((o, i) => {
+      const first = earlier.observations[i];
+      if (!first) return;
+      if (first.value === o.value) {
+        const note = `Wiersz powtórzony w dokumencie (linia ${n}) z tą samą wartością; liczony raz.`;
+        first.note = first.note ? `${first.note} ${note}` : note;
+        return;
+      }
+      out.push(o);
+      // One of the two unreadable: nothing contradicts the value the other gives.
+      if (first.value === null || o.value === null) return;
+      const note = `Ten sam wiersz stoi w tabeli dwa razy z inną wartością (linie ${earlier.line} i ${n}); zachowano oba zapisy.`;
+      for (const x of [first, o]) {
+        if (!x.flags.includes("contradiction")) x.flags.push("contradiction");
+        x.note = x.note ? `${x.note} ${note}` : note;
+      }
     });
   }
 }
@@ -413,19 +472,26 @@ function readStaffAndResidents(ctx: Context) {
   ];
   for (const [n, raw] of ctx.doc.nonBlankLines()) {
     const row = splitLabelledRow(raw);
-    if (row.numbers === "") continue;
+    if (row.numbers === "" && row.unparsed === "") continue;
     const metric = rows.find(([re]) => re.test(normaliseLabel(row.label)))?.[1];
     if (!metric) continue;
-    const split = splitDigitGroups(row.numbers, 1);
-    if (split.kind !== "ok") continue;
+    const period = assumedYear(ctx, "rok nie jest podany przy liczbie (slajd „DANE ILOŚCIOWE”)");
+    const split = row.unparsed === "" ? splitDigitGroups(row.numbers, 1) : null;
+    if (split !== null && split.kind !== "ok") continue;
     ctx.out.push(
       observation({
         metric,
-        ...assumedYear(ctx, "rok nie jest podany przy liczbie (slajd „DANE ILOŚCIOWE”)"),
-        value: split.values[0] ?? null,
+        ...period,
+        value: split === null ? null : (split.values[0] ?? null),
         line: n,
         quote: raw.trim(),
         label: row.label,
+        ...(split === null
+          ? {
+              flags: [...period.flags, "missing"] as Flag[],
+              note: `${period.note} Zapisu „${row.unparsed}” nie da się odczytać jako liczby (litery zamiast cyfr): brak wartości, to nie jest zero.`,
+            }
+          : {}),
       }),
     );
   }
@@ -1011,9 +1077,10 @@ export function readDeck(doc: SourceText): DeckReading {
   readLocalActivityProgrammes(ctx);
   readCommunityOrganisers(ctx);
   readTargetGroups(ctx);
-  flagHalfYearAboveYear(ctx.out);
-  ctx.out.sort((a, b) => a.line - b.line);
-  return { header: { ...header, year }, tables, observations: ctx.out, unread };
+  const observations = oneFigurePerPlace(ctx.out);
+  flagHalfYearAboveYear(observations);
+  observations.sort((a, b) => a.line - b.line);
+  return { header: { ...header, year }, tables, observations, unread };
 }
 
 /** The reporting periods: the tables' columns, the family-assistant editions and the deck's own year. */
