@@ -32,6 +32,12 @@ async function readCentres(): Promise<{ centre_id: string; name_pl: string }[]> 
 
 const centres = await readCentres();
 
+/**
+ * The sidebar lists the city pages while there are few; at national scale (2,477 gminas) the list would
+ * add ~250 kB to every page's HTML, so the pages are reached from the tables (Przegląd, Porównanie miast).
+ */
+export const SIDEBAR_CITIES = 40;
+
 export default {
   root: "dashboards",
   // `npm run build` writes a new directory and swaps it in (OBS_DASHBOARD_OUTPUT), so the served site is never half built
@@ -41,11 +47,15 @@ export default {
   pages: [
     { name: "Przegląd", path: "/" },
     { name: "Porównanie miast", path: "/porownanie" },
-    {
-      name: "Miasta",
-      open: true,
-      pages: centres.map((c) => ({ name: c.name_pl, path: `/miasto/${c.centre_id}` })),
-    },
+    ...(centres.length <= SIDEBAR_CITIES
+      ? [
+          {
+            name: "Miasta",
+            open: true,
+            pages: centres.map((c) => ({ name: c.name_pl, path: `/miasto/${c.centre_id}` })),
+          },
+        ]
+      : []),
     { name: "Rodziny i powody pomocy", path: "/rodziny" },
     { name: "Niebieska Karta", path: "/niebieska-karta" },
     { name: "Kadry", path: "/kadry" },

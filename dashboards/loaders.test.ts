@@ -48,7 +48,7 @@ const PAGE_COLUMNS: Record<string, string[]> = {
     "unit",
     "aggregation",
     "breakdown_vocabulary",
-    "description",
+    "description_pl",
     "legal_basis",
   ],
   "breakdowns.json": ["vocabulary", "breakdown_id", "label_pl"],
@@ -122,6 +122,14 @@ const PAGE_COLUMNS: Record<string, string[]> = {
     "exceeds_norm",
     "is_whole_year_count",
     "note_pl",
+    "numerator_observation_id",
+    "numerator_document_title",
+    "numerator_line",
+    "numerator_quote",
+    "denominator_observation_id",
+    "denominator_document_title",
+    "denominator_line",
+    "denominator_quote",
   ],
   "quality.json": [
     "centre_id",
@@ -171,7 +179,7 @@ describe("data loaders on a freshly published snapshot", () => {
   it("has a test for every JSON loader in dashboards/data", () => {
     const loaders = readdirSync(DATA).filter((f) => f.endsWith(".json.ts"));
     expect(loaders.map((f) => f.replace(/\.ts$/, "")).sort()).toEqual(
-      [...Object.keys(PAGE_COLUMNS), "late-reports.json"].sort(),
+      [...Object.keys(PAGE_COLUMNS), "late-reports.json", "overview.json"].sort(),
     );
   });
 
@@ -213,10 +221,142 @@ describe("data loaders on a freshly published snapshot", () => {
     expect(wroclaw2011?.quote).toContain("10 309");
   });
 
-  it("tells the page whether reporting deadlines are known", () => {
-    const late = json("late-reports.json", data) as { available: boolean; rows: unknown[] };
-    expect(typeof late.available).toBe("boolean");
-    expect(Array.isArray(late.rows)).toBe(true);
+  it("publishes marts.partition_status even without the service's deadlines, and the page reads it", async () => {
+    const exists = await runQuery(
+      "select count(*) as n from information_schema.tables where table_schema = 'marts' and table_name = 'partition_status'",
+      { columns: ["n"] },
+    );
+    expect(exists.rows[0]?.n).toBe(1);
+    const late = json("late-reports.json", data) as {
+      available: boolean;
+      counts: { total: number; late: number };
+      rows: { state: string; period_label: string; report_title: string }[];
+    };
+    expect(late.available).toBe(true);
+    expect(late.rows.length).toBeLessThanOrEqual(late.counts.total);
+    for (const r of late.rows) {
+      expect(["late", "expected", "received"]).toContain(r.state);
+      expect(r.period_label).toBeTruthy();
+      expect(r.report_title).toBeTruthy();
+    }
+  });
+
+  it("brings the service's report deadlines into the warehouse: late reports in marts.partition_status", async () => {
+    const { buildWarehouse } = await import("../warehouse/build.ts");
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const checked = new Date("2026-11-25T06:00:00Z");
+    const { buildPath } = await buildWarehouse({
+      partitions: [
+        {
+          centre_id: "jaworzno",
+          report_kind: "sprawozdanie-gpwr",
+          period_id: "2024",
+          period_kind: "year",
+          deadline: "2025-03-31",
+          state: "late",
+          document_id: null,
+          received_at: null,
+          checked_at: checked,
+        },
+        {
+          centre_id: "wroclaw",
+          report_kind: "dobre-praktyki",
+          period_id: "2012-H1",
+          period_kind: "half_year",
+          deadline: "2012-07-31",
+          state: "received",
+          document_id: "abc",
+          received_at: null,
+          checked_at: checked,
+        },
+      ],
+    });
+    const instance = await DuckDBInstance.create(buildPath, { access_mode: "READ_ONLY" });
+    try {
+      const c = await instance.connect();
+      const rows = (
+        await c.runAndReadAll(
+          "select centre_id, period_id, period_label_pl, state, is_late, days_late, cast(deadline as varchar) as deadline from marts.partition_status order by centre_id",
+        )
+      ).getRowObjectsJS();
+      c.closeSync();
+      expect(rows).toEqual([
+        {
+          centre_id: "jaworzno",
+          period_id: "2024",
+          period_label_pl: "2024",
+          state: "late",
+          is_late: true,
+          days_late: 604n,
+          deadline: "2025-03-31",
+        },
+        {
+          centre_id: "wroclaw",
+          period_id: "2012-H1",
+          period_label_pl: "I półrocze 2012",
+          state: "received",
+          is_late: false,
+          days_late: null,
+          deadline: "2012-07-31",
+        },
+      ]);
+    } finally {
+      instance.closeSync();
+      rmSync(buildPath, { force: true });
+    }
+  });
+
+  it("leads both sides of a staffing ratio to the figure they were read from", () => {
+    const rows = json("staffing.json", data) as Record<string, unknown>[];
+    const katowice = rows.find(
+      (r) => r.centre_id === "katowice" && r.measure === "families_per_family_assistant",
+    );
+    expect(katowice?.numerator).toBe(291);
+    expect(String(katowice?.numerator_quote)).toContain("291");
+    expect(String(katowice?.denominator_quote)).toMatch(/16|szesnast/i);
+    expect(katowice?.numerator_line).toBeGreaterThan(0);
+    for (const r of rows) {
+      if (r.numerator !== null) expect(r.numerator_observation_id, JSON.stringify(r)).toBeTruthy();
+      if (r.denominator !== null) expect(r.denominator_observation_id, JSON.stringify(r)).toBeTruthy();
+      if (r.denominator === null) expect(r.denominator_quote).toBeNull();
+    }
+  });
+
+  it("describes every metric in Polish (the catalogue's description_pl)", () => {
+    const rows = json("metrics.json", data) as { metric_id: string; description_pl: string }[];
+    expect(rows.length).toBeGreaterThan(50);
+    for (const r of rows) {
+      expect(r.description_pl, r.metric_id).toMatch(/[a-ząćęłńóśźż]/);
+      expect(r.description_pl, r.metric_id).not.toMatch(/\b(the|in the period|distinct)\b/i);
+    }
+  });
+
+  it("gives the first page aggregates, never raw rows", () => {
+    const r = runLoader("overview.json.ts", data);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const o = JSON.parse(r.stdout.toString());
+    expect(Object.keys(o).sort()).toEqual(
+      ["cards", "flags", "freshness", "late", "limits", "shown", "snapshot", "trend"].sort(),
+    );
+    expect(o.snapshot.centres).toBe(4);
+    expect(o.shown.map((c: { centre_id: string }) => c.centre_id).sort()).toEqual(
+      ["jaworzno", "katowice", "kedzierzyn-kozle", "wroclaw"].sort(),
+    );
+    // only key metrics, only the latest and the previous comparable period, each with its provenance
+    const all = json("observations.json", data) as unknown[];
+    expect(o.cards.length).toBeLessThan(all.length / 4);
+    for (const c of o.cards) {
+      expect(c.quote.length).toBeGreaterThan(0);
+      expect(c.line).toBeGreaterThan(0);
+    }
+    const wroclaw2011 = o.trend.find(
+      (t: { centre_id: string; period_id: string }) => t.centre_id === "wroclaw" && t.period_id === "2011",
+    );
+    expect(wroclaw2011?.value).toBe(10309);
+    expect(wroclaw2011?.quote).toContain("10 309");
+    expect(typeof o.late.available).toBe("boolean");
+    expect(r.stdout.length).toBeLessThan(100_000);
   });
 
   it("archives every mart of the snapshot as CSV for Polish Excel, Parquet and Arrow", async () => {

@@ -10,6 +10,7 @@ import {
   MISSING,
   periodOrder,
 } from "./format.js";
+import { notePl } from "./polish.js";
 import { type Provenance, provenanceText } from "./provenance.js";
 
 export interface ChartOptions {
@@ -156,7 +157,8 @@ export function barChart(
           x: "value",
           y: "label",
           fill: color,
-          title: (d: BarRow) => tip([d.label, `${format(d.value)} (${unit})`, d.note, provenanceText(d)]),
+          title: (d: BarRow) =>
+            tip([d.label, `${format(d.value)} (${unit})`, notePl(d.note), provenanceText(d)]),
           tip: true,
         },
       ),
@@ -362,6 +364,8 @@ export interface NormRow extends Provenance {
   exceeds_norm: boolean | null;
   is_whole_year_count: boolean;
   note_pl?: string | null;
+  /** "skąd ta liczba?" of the numerator and the denominator, one text each (provenanceText) */
+  sources?: string[];
 }
 
 /** A ratio against a statutory norm (rule); bars over the norm in red, whole-year counts marked with *. */
@@ -405,7 +409,8 @@ export function normChart(
           x: "ratio",
           y: "label",
           fill: status,
-          title: (d: NormRow) => tip([d.label, `${formatDecimal(d.ratio)} (${unit})`, d.note_pl]),
+          title: (d: NormRow) =>
+            tip([d.label, `${formatDecimal(d.ratio)} (${unit})`, d.note_pl, ...(d.sources ?? [])]),
           tip: true,
         },
       ),

@@ -1,5 +1,6 @@
 // "skąd ta liczba?" — where a figure comes from: the document, the line in it, the text it was read from.
 import { html } from "htl";
+import { notePl } from "./polish.js";
 
 export interface Provenance {
   document_title?: string | null;
@@ -61,7 +62,7 @@ export function provenance(p: Provenance): HTMLElement {
     <blockquote>${p.quote ?? ""}</blockquote>
     ${p.label && p.label !== p.quote ? html`<div class="src">Opis w dokumencie: „${p.label}”</div>` : ""}
     ${(p.flags?.length ?? 0) > 0 || p.is_corrected ? flagBadges(p.flags, Boolean(p.is_corrected)) : ""}
-    ${p.note ? html`<div class="src">Uwaga: ${p.note}</div>` : ""}`);
+    ${notePl(p.note) ? html`<div class="src">Uwaga: ${notePl(p.note)}</div>` : ""}`);
 }
 
 /** A number that opens to its source: the figure itself is the summary of the "skąd ta liczba?" box. */

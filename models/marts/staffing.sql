@@ -5,6 +5,10 @@ with single_values as (
     select
         centre_id, period_id, metric_id, breakdown,
         case when count(distinct value) = 1 then min(value) end as value,
+        -- the figure the value was read from (the first in document order when two places agree);
+        -- null when the figures contradict each other or none has a value
+        case when count(distinct value) = 1 then arg_min(observation_id, (document_id, line, observation_id))
+            filter (where value is not null) end as observation_id,
         bool_or(as_of_date is null) as is_period_count
     from marts.fct_observation
     where metric_id in ('residents', 'social_workers', 'families_with_family_assistant', 'family_assistants')
@@ -19,6 +23,8 @@ residents as (
         null::varchar as breakdown,
         r.value as numerator,
         w.value as denominator,
+        r.observation_id as numerator_observation_id,
+        w.observation_id as denominator_observation_id,
         2000 as norm,
         false as is_whole_year_count
     from (select * from single_values where metric_id = 'residents') r
@@ -34,6 +40,8 @@ assistants as (
         coalesce(f.breakdown, a.breakdown) as breakdown,
         f.value as numerator,
         a.value as denominator,
+        f.observation_id as numerator_observation_id,
+        a.observation_id as denominator_observation_id,
         15 as norm,
         coalesce(f.is_period_count, true) as is_whole_year_count
     from (select * from single_values where metric_id = 'families_with_family_assistant') f
@@ -53,6 +61,8 @@ select
     breakdown,
     numerator,
     denominator,
+    numerator_observation_id,
+    denominator_observation_id,
     ratio,
     norm,
     ratio > norm as exceeds_norm,

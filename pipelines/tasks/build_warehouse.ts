@@ -41,7 +41,9 @@ export default defineTask({
       return { skipped: "in flight" };
     }
     const startedAt = Date.now();
-    const build = await buildWarehouse({ log: ctx.log });
+    // the report calendar's freshness (received / expected / late) goes into the warehouse: marts.partition_status
+    const partitions = await ctx.db.selectFrom("obs.partitions").selectAll().execute();
+    const build = await buildWarehouse({ log: ctx.log, partitions });
     if (helpers.abortSignal?.aborted) {
       await rm(build.buildPath, { force: true });
       throw new Error("stopped before the build was tested");

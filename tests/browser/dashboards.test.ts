@@ -6,6 +6,7 @@ import type { Server } from "node:http";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pageBytes } from "../../dashboards/page-bytes.ts";
 import { serveSite } from "../../dashboards/serve.ts";
 import { freshDataDir, npmRun, ROOT } from "../helpers/cli.ts";
 import { launchChromium } from "./chromium.ts";
@@ -131,6 +132,39 @@ describe("the dashboards in Chromium", () => {
       /wiersz \d+/,
     );
     await page.screenshot({ path: artifact("/miasto/wroclaw", "-provenance"), fullPage: false });
+  });
+
+  it("keeps the first page small: aggregates only, no raw figures", async () => {
+    const r = await pageBytes(site, "/");
+    expect(r.bytes).toBeLessThan(1024 * 1024);
+    expect(r.files.filter((f) => f.kind === "data").map((f) => f.path)).toEqual([
+      expect.stringMatching(/^_file\/data\/overview\.[0-9a-f]+\.json$/),
+    ]);
+    const { page } = await visit("/");
+    const body = text(await page.locator("#observablehq-main").textContent());
+    expect(body).toContain("Aktualność danych");
+    expect(body).toMatch(/sprawozda/);
+  });
+
+  it("leads the staffing ratios' numbers to their documents and shows reporting deadlines in Polish", async () => {
+    const { page } = await visit("/kadry");
+    const figure = page.locator("details.skad.value summary", { hasText: /^291$/ }).first();
+    await figure.click();
+    const quote = page.locator("details.skad.value[open] blockquote").first();
+    await expect.poll(() => quote.isVisible()).toBe(true);
+    expect(text(await quote.textContent())).toContain("291");
+    await page.screenshot({ path: artifact("/kadry", "-provenance"), fullPage: false });
+
+    const jakosc = await visit("/jakosc");
+    const body = text(await jakosc.page.locator("#observablehq-main").textContent());
+    expect(body).toContain("Terminy sprawozdań");
+    expect(body).not.toMatch(/\b(the document ends|no year in the sentence|read as the year)\b/);
+    const tables = text((await jakosc.page.locator("table.figures-table").allTextContents()).join("\n"));
+    expect(tables).not.toMatch(/\d\.0\b/); // numbers from SQL ("13737.0") in Polish form
+    const dane = await visit("/dane");
+    const dictionary = text(await dane.page.locator("#observablehq-main").textContent());
+    expect(dictionary).not.toMatch(/Distinct families|in the period/);
+    expect(dictionary).toContain("Rodziny (liczone raz), które otrzymały pomoc społeczną w okresie.");
   });
 
   it("prints the city briefing on A4 without navigation", async () => {
