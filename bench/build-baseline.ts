@@ -5,7 +5,7 @@
  * model SQL files in dependency order. No validation, no per-model row counts, no data tests, no
  * publish step.
  *
- *   node --import tsx bench/build-baseline.ts --input DIR --out FILE.duckdb
+ *   node --import tsx bench/build-baseline.ts --input DIR --out FILE.duckdb [--bundled DIR]
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     input: { type: "string" },
     out: { type: "string" },
     holdout: { type: "boolean", default: false },
+    bundled: { type: "string" },
   },
 });
 if (!values.input || !values.out) throw new Error("--input DIR and --out FILE are required");
@@ -61,11 +62,22 @@ await c.run(`
     as_of_date varchar, metric_id varchar not null, breakdown varchar, value double, unit varchar not null,
     line integer not null, quote varchar not null, label varchar not null, flags varchar not null, note varchar
   );
+  create table raw.partitions (
+    centre_id varchar not null, report_kind varchar not null, period_id varchar not null,
+    period_kind varchar not null, deadline date not null, state varchar not null, document_id varchar,
+    received_at timestamp, checked_at timestamp
+  );
 `);
 t.mark("seeds");
 
-const documentFiles = [input.documents, ...(values.holdout ? [input.holdoutDocuments] : [])];
-const observationFiles = [input.observations, ...(values.holdout ? [input.holdoutObservations] : [])];
+// --bundled DIR: the bundled reports' figures (bench/prepare-store.ts --bundled-out), which every
+// pipeline build loads too.
+const extra = (f: string) => [
+  ...(values.holdout ? [join(input.dir, "holdout", f)] : []),
+  ...(values.bundled ? [join(values.bundled, f)] : []),
+];
+const documentFiles = [input.documents, ...extra("documents.csv")];
+const observationFiles = [input.observations, ...extra("observations.csv")];
 
 const docs = await c.createAppender("documents", "raw");
 for (const f of documentFiles) {

@@ -279,7 +279,8 @@ async function main() {
   // 2. Full build vs baseline.
   say("2. Full build through the pipeline vs a raw DuckDB script…");
   rmSync(data, { recursive: true, force: true });
-  const store = await tsx("bench/prepare-store.ts", ["--input", input], { env });
+  const bundledCsv = join(work, "bundled");
+  const store = await tsx("bench/prepare-store.ts", ["--input", input, "--bundled-out", bundledCsv], { env });
   report.prepare_store_s = store.wall_s;
   say(
     `  stored ${manifest.documents} documents with their extraction cache in ${fmt(store.wall_s, 1)} s (not timed)`,
@@ -290,17 +291,24 @@ async function main() {
   const fulls: ChildRun[] = [];
   const variants: ChildRun[] = [];
   for (let i = 0; i < buildRepeat; i++) {
-    // The proposed variant first: the as-is build publishes last, and the later steps read its snapshot
-    // (the variant leaves the bundled reports out).
+    // The previous way of loading (JS objects) first, for comparison: the as-is build publishes last,
+    // and the later steps read its snapshot.
     if (!skip.has("variant")) {
       try {
-        variants.push(await tsx("bench/build-pipeline.ts", ["--input", input, "--sync-reads"], { env }));
+        variants.push(await tsx("bench/build-pipeline.ts", ["--input", input, "--js-objects"], { env }));
       } catch (err) {
         sectionFailed("variant", err);
       }
     }
     baselines.push(
-      await tsx("bench/build-baseline.ts", ["--input", input, "--out", join(work, "baseline.duckdb")]),
+      await tsx("bench/build-baseline.ts", [
+        "--input",
+        input,
+        "--out",
+        join(work, "baseline.duckdb"),
+        "--bundled",
+        bundledCsv,
+      ]),
     );
     fulls.push(await tsx("bench/build-pipeline.ts", ["--input", input], { env }));
   }
@@ -330,14 +338,14 @@ async function main() {
   say(`    baseline phases: ${phases(baseline.result.phases)}`);
   if (variants.length > 0) {
     const variant = fastest(variants);
-    report.full_build_sync_reads = {
+    report.full_build_js_objects = {
       ...variant.result,
       process_wall_s: variant.wall_s,
       samples_s: variants.map((r) => r.wall_s),
     };
-    report.sync_reads_ratio = variant.wall_s / baseline.wall_s;
+    report.js_objects_ratio = variant.wall_s / baseline.wall_s;
     say(
-      `  proposed — cache and metadata read with readFileSync: ${fmt(variant.wall_s, 1)} s → ratio ${fmt(variant.wall_s / baseline.wall_s)}; phases: ${phases(variant.result.phases)}`,
+      `  before — the cache parsed into JS objects (extractAll + loadRaw): ${fmt(variant.wall_s, 1)} s → ratio ${fmt(variant.wall_s / baseline.wall_s)} (${variant.result.max_rss_mb} MB peak); phases: ${phases(variant.result.phases)}`,
     );
   }
 
@@ -382,6 +390,16 @@ async function main() {
     load_at_end: loadavg().map((x) => Math.round(x * 100) / 100),
   };
   report.targets = TARGETS;
+  // Peak memory (maxRSS) of each measured process, in one place.
+  report.peak_rss_mb = {
+    full_build: rssOf("full_build"),
+    baseline: rssOf("baseline"),
+    full_build_js_objects: rssOf("full_build_js_objects"),
+    incremental: rssOf("incremental"),
+    query_cli: (report.queries as { max_rss_mb?: Record<string, number> } | undefined)?.max_rss_mb?.cli,
+    query_minimal: (report.queries as { max_rss_mb?: Record<string, number> } | undefined)?.max_rss_mb
+      ?.minimal,
+  };
   if (Object.keys(errors).length > 0) report.errors = errors;
   summary();
 }
@@ -493,19 +511,17 @@ async function queries(gmina: string) {
   ];
   const preload = ["--import", join(ROOT, "bench", "lib", "rss-preload.mjs")];
   const rssFile = join(work, "rss.json");
-  // Proposed: the same CLI bundled into one JavaScript file (no tsx, no module graph at start-up).
-  const bundle = await bundleCli().catch((e: Error) => {
-    say(`  (the bundled CLI could not be built: ${e.message.split("\n")[0]})`);
-    return null;
-  });
-  type Kind = "cli" | "minimal" | "bundle";
+  // The CLI as `npm run sql` runs it (package.json's script; the npm wrapper itself is not timed), and
+  // for comparison cli/sql.ts straight through tsx (its lean import graph without the compiled bundle).
+  const cli = sqlScript();
+  type Kind = "cli" | "minimal" | "tsx";
   const once = async (kind: Kind, sql: string) => {
     rmSync(rssFile, { force: true });
     const args =
       kind === "cli"
-        ? [...preload, "--import", "tsx", join(ROOT, "cli", "sql.ts"), "--format", "csv", sql]
-        : kind === "bundle"
-          ? [...preload, bundle as string, "--format", "csv", sql]
+        ? [...preload, ...cli, "--format", "csv", sql]
+        : kind === "tsx"
+          ? [...preload, "--import", "tsx", join(ROOT, "cli", "sql.ts"), "--format", "csv", sql]
           : [...preload, join(ROOT, "bench", "minimal-query.mjs"), published, sql];
     const r = await run(process.execPath, args, { env: { ...env, BENCH_RSS_FILE: rssFile } });
     const usage = existsSync(rssFile)
@@ -513,17 +529,18 @@ async function queries(gmina: string) {
       : null;
     return { seconds: r.wall_s, rss_mb: usage ? Math.round(usage.maxRSS / 1024) : 0, bytes: r.stdout.length };
   };
-  const kinds: Kind[] = bundle ? ["cli", "minimal", "bundle"] : ["cli", "minimal"];
-  // Warm-up: tsx's transform cache and the snapshot in the page cache.
+  const kinds: Kind[] = ["cli", "minimal", "tsx"];
+  say(`  the CLI: node ${cli.map((a) => a.replace(ROOT, "")).join(" ")} (package.json "sql")`);
+  // Warm-up: the CLI's compiled bundle (built on its first run), tsx's transform cache, the snapshot in the page cache.
   for (const k of kinds) await once(k, "select count(*) from marts.fct_observation");
   const startup: Partial<Record<Kind, number>> = {};
   for (const k of kinds) startup[k] = (await once(k, "select 1")).seconds;
 
   const rows: Record<string, unknown>[] = [];
-  const total: Record<Kind, number> = { cli: 0, minimal: 0, bundle: 0 };
-  const rss: Record<Kind, number> = { cli: 0, minimal: 0, bundle: 0 };
+  const total: Record<Kind, number> = { cli: 0, minimal: 0, tsx: 0 };
+  const rss: Record<Kind, number> = { cli: 0, minimal: 0, tsx: 0 };
   for (const [name, sql] of QUERIES) {
-    const times: Record<Kind, number[]> = { cli: [], minimal: [], bundle: [] };
+    const times: Record<Kind, number[]> = { cli: [], minimal: [], tsx: [] };
     let outBytes = 0;
     for (let i = 0; i < repeat; i++) {
       for (const k of kinds) {
@@ -535,13 +552,13 @@ async function queries(gmina: string) {
     }
     const c = median(times.cli);
     const m = median(times.minimal);
-    const b = bundle ? median(times.bundle) : Number.NaN;
+    const x = median(times.tsx);
     total.cli += c;
     total.minimal += m;
-    total.bundle += b;
-    rows.push({ name, cli_s: c, minimal_s: m, bundled_cli_s: b, ratio: c / m, output_bytes: outBytes });
+    total.tsx += x;
+    rows.push({ name, cli_s: c, minimal_s: m, tsx_cli_s: x, ratio: c / m, output_bytes: outBytes });
     say(
-      `  ${name.padEnd(38)} CLI ${fmt(c)} s, minimal ${fmt(m)} s → ${fmt(c / m)}${bundle ? `  (bundled CLI ${fmt(b)} s → ${fmt(b / m)})` : ""}`,
+      `  ${name.padEnd(38)} CLI ${fmt(c)} s, minimal ${fmt(m)} s → ${fmt(c / m)}  (through tsx ${fmt(x)} s → ${fmt(x / m)})`,
     );
   }
   const ratio = total.cli / total.minimal;
@@ -550,8 +567,9 @@ async function queries(gmina: string) {
     repeat,
     cli_s: total.cli,
     minimal_s: total.minimal,
-    bundled_cli_s: bundle ? total.bundle : null,
-    bundled_cli_ratio: bundle ? total.bundle / total.minimal : null,
+    command: cli.map((a) => a.replace(ROOT, "")).join(" "),
+    tsx_cli_s: total.tsx,
+    tsx_cli_ratio: total.tsx / total.minimal,
     startup_s: startup,
     max_rss_mb: rss,
     per_query: rows,
@@ -562,31 +580,20 @@ async function queries(gmina: string) {
   say(
     `    a query that costs nothing ("select 1"): CLI ${fmt(startup.cli)} s vs minimal ${fmt(startup.minimal)} s`,
   );
-  if (bundle) {
-    say(
-      `  proposed — the CLI bundled into one .mjs (esbuild, run without tsx): ${fmt(total.bundle)} s → ratio ${fmt(total.bundle / total.minimal)}; "select 1" ${fmt(startup.bundle)} s`,
-    );
-  }
+  say(
+    `    cli/sql.ts through tsx (lean imports, not compiled): ${fmt(total.tsx)} s → ratio ${fmt(total.tsx / total.minimal)}; "select 1" ${fmt(startup.tsx)} s`,
+  );
 }
 
-/** cli/sql.ts bundled by esbuild (tsx's own dependency) into one ES module, native packages left out. */
-async function bundleCli(): Promise<string> {
-  const esbuild = await import("esbuild");
-  const outfile = join(ROOT, "bench", "out", "sql-bundle.mjs");
-  await esbuild.build({
-    entryPoints: [join(ROOT, "cli", "sql.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    external: ["@duckdb/node-api", "unpdf"],
-    outfile,
-    logLevel: "silent",
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-  });
-  return outfile;
+/** The command of package.json's "sql" script as node arguments (npm's own start-up is not timed). */
+function sqlScript(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { sql: string } };
+  const words = pkg.scripts.sql.split(/\s+/).filter((w) => w !== "exec");
+  const [first, ...rest] = words;
+  const abs = (w: string) => (/\.(m?js|ts)$/.test(w) ? join(ROOT, w) : w);
+  if (first === "node") return rest.map(abs);
+  if (first === "tsx") return ["--import", "tsx", ...rest.map(abs)];
+  throw new Error(`cannot time the sql script: ${pkg.scripts.sql}`);
 }
 
 const median = (xs: number[]) => {
@@ -639,6 +646,10 @@ async function dashboards() {
 
 // ---------------------------------------------------------------------------------------------
 
+function rssOf(k: string): number | undefined {
+  return (report[k] as { max_rss_mb?: number } | undefined)?.max_rss_mb;
+}
+
 function summary() {
   say();
   say("Summary");
@@ -650,6 +661,7 @@ function summary() {
     ["incremental (one report)", `${fmt(report.incremental_s as number)} s`, ""],
     ["incremental / full", `${fmt(100 * (report.incremental_ratio as number), 1)} %`, "≤ 5 %"],
     ["query ratio (CLI / minimal)", fmt(report.query_ratio as number), `≤ ${TARGETS.query_ratio}`],
+    ["peak memory build / baseline", `${rssOf("full_build") ?? "–"} / ${rssOf("baseline") ?? "–"} MB`, ""],
   ];
   for (const [k, v, target] of rows) say(`  ${k.padEnd(30)} ${v.padStart(10)}  ${target}`);
   if (Object.keys(errors).length > 0) say(`  sections that failed: ${Object.keys(errors).join(", ")}`);

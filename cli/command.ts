@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { DocumentRejected } from "../sources/lib/extractor.ts";
-import { DataTestsFailed } from "../warehouse/build.ts";
+import { DataTestsFailed } from "../warehouse/errors.ts";
 
 /** An error the user can act on: printed as one line, no stack trace. */
 export class UsageError extends Error {}

@@ -1,10 +1,19 @@
 import { createHash } from "node:crypto";
 import { basename, relative, resolve } from "node:path";
 import { dataPaths } from "../lib/config.ts";
-import type { PublishSummary } from "../pipelines/context.ts";
-import { ONE_SHOT_TASKS, openPipeline, runToCompletion } from "../pipelines/worker.ts";
+import { type DocumentOutcome, describeOutcome, type RunDetail } from "../pipelines/context.ts";
+import {
+  chainState,
+  jobStates,
+  lastChainFailure,
+  lastRunId,
+  latestPublish,
+  runToAnswer,
+} from "../pipelines/follow.ts";
+import { readPublished } from "../pipelines/published.ts";
+import { ONE_SHOT_TASKS, openPipeline, type Pipeline } from "../pipelines/worker.ts";
 import { printable, quarantine } from "../warehouse/quarantine.ts";
-import { DocumentRejected, documentIdOf, readDocumentFile } from "../warehouse/store.ts";
+import { DocumentRejected, readDocumentFile } from "../warehouse/store.ts";
 import { progress, runCommand, UsageError } from "./command.ts";
 
 const usage = `Usage: npm run ingest -- <file>... [--no-refresh]
@@ -35,13 +44,10 @@ await runCommand(
   },
   async ({ values, positionals }) => {
     if (positionals.length === 0) throw new UsageError("name at least one file to ingest (see --help)");
+    const refresh = !values["no-refresh"];
     const pipeline = await openPipeline({ log: progress, databaseLog: () => {}, tasks: ONE_SHOT_TASKS });
     let rejected = 0;
-    let stored = 0;
-    let summary: PublishSummary | undefined;
-    let failure: Error | undefined;
     // A rejected file is kept in $OBS_DATA_DIR/quarantine with its reason (warehouse/quarantine.ts).
-    const given = new Map<string, string>();
     const kept: Promise<void>[] = [];
     const keep = (path: string, reason: string) =>
       kept.push(
@@ -50,23 +56,14 @@ await runCommand(
           (e: Error) => void progress(`  could not be kept in quarantine: ${e.message}`),
         ),
       );
-    pipeline.ctx.events.on("document", (d) => {
-      if (d.status === "stored") stored++;
-      if (d.status === "rejected") {
-        rejected++;
-        const path = d.documentId ? given.get(d.documentId) : undefined;
-        if (path && d.reason) keep(path, d.reason);
-      }
-    });
-    pipeline.ctx.events.on("published", (s) => {
-      summary = s;
-    });
-    pipeline.ctx.events.on("failed", (e) => {
-      failure = e;
-    });
+    let outcome: Outcome;
     try {
+      // Where things stood before: what was published already, and the last run of the run log.
+      const since = await lastRunId(pipeline.db);
+      const publishedBefore = new Set((await readPublished())?.documents.map((d) => d.document_id));
       // npm runs scripts in the project root: a relative path is meant from where the user typed it.
       const base = process.env.INIT_CWD || process.cwd();
+      const mine: Given[] = [];
       for (const file of positionals) {
         const path = resolve(base, file);
         // Never follows a link, never reads a directory, a FIFO or a 20 GB file (readDocumentFile).
@@ -85,30 +82,135 @@ await runCommand(
           throw e;
         });
         if (bytes === null) continue;
-        given.set(documentIdOf(bytes), path);
         const sha256 = createHash("sha256").update(bytes).digest("hex");
-        await pipeline.addJob("accept_document", {
+        // A name with a newline or other control character is shown and kept escaped (one line).
+        const fileName = printable(basename(file));
+        // The same file given by two commands at once is one job (its key): both follow it.
+        const job = await pipeline.addJob("accept_document", {
           path,
-          // A name with a newline or other control character is shown and kept escaped (one line).
-          fileName: printable(basename(file)),
+          fileName,
           sha256,
           origin: "cli",
-          refresh: !values["no-refresh"],
+          refresh,
         });
+        mine.push({ path, fileName, jobId: String(job.id), outcome: null });
       }
-      await runToCompletion(pipeline);
+      outcome = await followIngest(pipeline, mine, {
+        refresh,
+        since,
+        publishedBefore,
+        rejected: (g) => keep(g.path, g.outcome?.reason ?? "rejected"),
+      });
+      for (const g of mine) if (g.outcome?.status === "rejected") rejected++;
       await Promise.all(kept);
     } finally {
       await pipeline.close();
     }
-    if (failure) throw failure;
-    if (summary) {
+    if (outcome.failure) throw outcome.failure;
+    if (outcome.published) {
+      const s = outcome.published;
       progress(
-        `Published ${summary.observations} figures from ${summary.documents} documents in ${summary.seconds.toFixed(1)} s`,
+        `Published ${s.observations} figures from ${s.documents} documents in ${Number(s.seconds ?? 0).toFixed(1)} s`,
       );
-    } else if (stored === 0) {
+    } else if (outcome.unchanged) {
       progress("Nothing new to load; the warehouse is unchanged.");
     }
     return rejected > 0 ? 1 : 0;
   },
 );
+
+/** One file of this command and, once known, what became of it. */
+interface Given {
+  path: string;
+  fileName: string;
+  jobId: string;
+  outcome: DocumentOutcome | null;
+}
+
+interface Outcome {
+  failure?: Error;
+  /** The latest publish, which holds this command's documents. */
+  published?: RunDetail;
+  /** Every document of this command was published before it began. */
+  unchanged?: boolean;
+}
+
+/**
+ * Follow this command's own jobs in Postgres until each file has its outcome and, with a refresh,
+ * until its documents are in the published warehouse or the chain to it has failed (then, on
+ * success, until the chain has nothing left pending: runToAnswer). Whichever
+ * worker runs them (this process, another command, the service, another machine) makes no
+ * difference, and what this process runs for others is not reported as its own.
+ */
+async function followIngest(
+  pipeline: Pipeline,
+  mine: Given[],
+  opts: { refresh: boolean; since: number; publishedBefore: Set<string>; rejected: (g: Given) => void },
+): Promise<Outcome> {
+  const { db } = pipeline;
+  let nudged = false;
+  return runToAnswer(pipeline, async (): Promise<Outcome | undefined> => {
+    const states = await jobStates(
+      db,
+      mine.filter((g) => !g.outcome).map((g) => g.jobId),
+    );
+    let waiting = false;
+    for (const g of mine.filter((m) => !m.outcome)) {
+      const state = states.get(g.jobId);
+      if (!state || state.kind === "pending") waiting = true;
+      else if (state.kind === "retrying") return { failure: stillQueued(state.task, state.error) };
+      else if (state.kind === "failed") {
+        return { failure: new Error(`${g.fileName} could not be taken: ${firstLine(state.error)}`) };
+      } else {
+        g.outcome = state.detail as unknown as DocumentOutcome;
+        process.stderr.write(`${describeOutcome(g.outcome)}\n`);
+        if (g.outcome.status === "rejected") opts.rejected(g);
+      }
+    }
+    if (waiting) return undefined;
+    const ids = [
+      ...new Set(
+        mine
+          .map((g) => g.outcome)
+          .filter((o) => o && o.status !== "rejected" && o.documentId)
+          .map((o) => o?.documentId as string),
+      ),
+    ];
+    if (!opts.refresh || ids.length === 0) return {};
+    if (ids.every((id) => opts.publishedBefore.has(id))) return { unchanged: true };
+    // Published? The run log says so right after a publish; the published snapshot is the truth.
+    const loaded = await db
+      .selectFrom("obs.documents")
+      .select("document_id")
+      .where("document_id", "in", ids)
+      .where("state", "in", ["loaded", "superseded"])
+      .execute();
+    const chain = await chainState(db);
+    if (loaded.length < ids.length && chain.pending > 0) return undefined;
+    const published = new Set((await readPublished())?.documents.map((d) => d.document_id));
+    if (ids.every((id) => published.has(id))) return { published: (await latestPublish(db)) ?? {} };
+    if (chain.pending > 0) return undefined;
+    // Nothing left to run, and not published: a build or its tests failed, or nothing asked for one.
+    const failed = await lastChainFailure(db, opts.since);
+    if (failed) return { failure: new Error(`${failed.task} failed: ${failed.error}`) };
+    const queued = chain.retrying[0];
+    if (queued) return { failure: stillQueued(queued.task, queued.error) };
+    if (!nudged) {
+      // Known already but never loaded (stored with --no-refresh): load it now.
+      nudged = true;
+      for (const id of ids.filter((i) => !published.has(i)))
+        await pipeline.addJob("extract_document", { documentId: id });
+      return undefined;
+    }
+    return {
+      failure: new Error(
+        `${ids.filter((i) => !published.has(i)).join(", ")} not in the published warehouse (see npm run status)`,
+      ),
+    };
+  });
+}
+
+const firstLine = (s: string) => s.split("\n")[0] ?? s;
+
+const stillQueued = (task: string, error: string) =>
+  new Error(`${task} failed: ${firstLine(error)} (the job stays queued; \`npm start\` retries it)`);

@@ -1,6 +1,16 @@
 import { dataPaths } from "../lib/config.ts";
-import type { PublishSummary } from "../pipelines/context.ts";
-import { ONE_SHOT_TASKS, openPipeline, runToCompletion } from "../pipelines/worker.ts";
+import type { RunDetail } from "../pipelines/context.ts";
+import {
+  chainState,
+  jobStates,
+  jobsOfBuild,
+  lastChainFailure,
+  lastRunId,
+  latestPublish,
+  runsOfBuild,
+  runToAnswer,
+} from "../pipelines/follow.ts";
+import { ONE_SHOT_TASKS, openPipeline, type Pipeline } from "../pipelines/worker.ts";
 import { progress, runCommand } from "./command.ts";
 
 const usage = `Usage: npm run refresh [-- --quiet]
@@ -27,28 +37,76 @@ await runCommand(
   async ({ values }) => {
     const log = values.quiet ? () => {} : progress;
     const pipeline = await openPipeline({ log, databaseLog: () => {}, tasks: ONE_SHOT_TASKS });
-    let summary: PublishSummary | undefined;
-    let failure: Error | undefined;
-    pipeline.ctx.events.on("published", (s) => {
-      summary = s;
-    });
-    pipeline.ctx.events.on("failed", (e) => {
-      failure = e;
-    });
+    let outcome: Outcome;
     try {
-      await pipeline.addJob("build_warehouse", { force: true, reason: "npm run refresh" });
-      await runToCompletion(pipeline);
+      const since = await lastRunId(pipeline.db);
+      const job = await pipeline.addJob("build_warehouse", { force: true, reason: "npm run refresh" });
+      outcome = await followRefresh(pipeline, String(job.id), since);
     } finally {
       await pipeline.close();
     }
-    if (failure) throw failure;
-    if (!summary) {
-      progress(`The running service published the warehouse → ${dataPaths().published} (see npm run status)`);
+    if (outcome.failure) throw outcome.failure;
+    const s = outcome.published;
+    if (!s) {
+      progress(`The published warehouse is up to date → ${dataPaths().published}`);
       return 0;
     }
     progress(
-      `Published ${summary.observations} figures from ${summary.documents} documents (${summary.models} models, ${summary.warnings} warnings) in ${summary.seconds.toFixed(1)} s → ${dataPaths().published}`,
+      `Published ${s.observations} figures from ${s.documents} documents (${s.models} models, ${s.warnings} warnings) in ${Number(s.seconds ?? 0).toFixed(1)} s → ${dataPaths().published}`,
     );
     return 0;
   },
 );
+
+interface Outcome {
+  failure?: Error;
+  /** What the publish of this refresh's build recorded. */
+  published?: RunDetail;
+}
+
+/**
+ * Follow this command's build in Postgres, whichever worker runs it: the build job, then the tests
+ * and the publish of its build file. When the trail ends elsewhere (a build of the same documents
+ * was already being tested, or this build's tests were interrupted and it was built again), wait for
+ * the chain as a whole and report what it did since this command began.
+ */
+async function followRefresh(pipeline: Pipeline, jobId: string, since: number): Promise<Outcome> {
+  const { db } = pipeline;
+  let buildPath: string | null = null;
+  let trail = true;
+  return runToAnswer(pipeline, async (): Promise<Outcome | undefined> => {
+    if (trail && buildPath === null) {
+      const state = (await jobStates(db, [jobId])).get(jobId);
+      if (!state || state.kind === "pending") return undefined;
+      if (state.kind === "retrying") return { failure: stillQueued(state.task, state.error) };
+      if (state.kind === "failed") return { failure: new Error(state.error) };
+      const path = state.detail?.buildPath;
+      if (typeof path === "string") buildPath = path;
+      else trail = false;
+    }
+    if (trail && buildPath !== null) {
+      const jobs = await jobsOfBuild(db, buildPath);
+      for (const state of (await jobStates(db, jobs)).values()) {
+        if (state.kind === "retrying") return { failure: stillQueued(state.task, state.error) };
+        if (state.kind === "failed") return { failure: new Error(state.error) };
+        if (state.kind === "pending") return undefined;
+      }
+      const [publish] = await runsOfBuild(db, "publish_warehouse", buildPath);
+      if (publish?.status === "succeeded" && publish.detail?.publishedPath)
+        return { published: publish.detail };
+      const [tests] = await runsOfBuild(db, "run_data_tests", buildPath);
+      if (tests?.status === "failed") return { failure: new Error(tests.error ?? "the data tests failed") };
+      trail = false;
+    }
+    const chain = await chainState(db);
+    if (chain.pending > 0) return undefined;
+    const failed = await lastChainFailure(db, since);
+    if (failed) return { failure: new Error(`${failed.task} failed: ${failed.error}`) };
+    const queued = chain.retrying[0];
+    if (queued) return { failure: stillQueued(queued.task, queued.error) };
+    return { published: (await latestPublish(db, since)) ?? undefined };
+  });
+}
+
+const stillQueued = (task: string, error: string) =>
+  new Error(`${task} failed: ${error.split("\n")[0]} (the job stays queued; \`npm start\` retries it)`);

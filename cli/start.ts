@@ -12,8 +12,9 @@ Run the Obserwatorium service until Ctrl-C (SIGINT) or SIGTERM:
   - the inbox $OBS_DATA_DIR/inbox: a report dropped there is published within a minute; a rejected one
     moves to inbox/rejected/ with a .error.txt saying why;
   - the dashboards (rebuilt after each publish) on http://127.0.0.1:<port>.
-Stops within 10 s on Ctrl-C, or SIGINT/SIGTERM/SIGHUP to the service's node process (\`npm run status\`
-shows its pid; npm itself does not pass a \`kill\` on). A restart resumes; nothing is processed twice.
+Stops within 10 s on Ctrl-C, on SIGINT/SIGTERM to \`npm start\` (npm passes them on to the service's node
+process, which it runs directly), or on SIGINT/SIGTERM/SIGHUP to that node process (\`npm run status\`
+shows its pid). A restart resumes; nothing is processed twice.
 
 Options:
   -p, --port          port of the dashboards server (default $PORT or 3000; 0 picks a free one)
@@ -27,6 +28,9 @@ Environment:
   DATABASE_URL         use this Postgres instead of the embedded one
   PORT, HOST           as --port, --host
   OBS_REPORT_SOURCES   the centres' report sources (default pipelines/report-sources.json)`;
+
+/** Signals this close after the first are the same signal delivered twice (terminal and npm). */
+const SAME_SIGNAL_MS = 1000;
 
 await runCommand(
   {
@@ -58,14 +62,28 @@ await runCommand(
     });
     // SIGHUP: the terminal closed; stop as cleanly as on Ctrl-C.
     const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+    let first: number | null = null;
+    let onFirst: (signal: string) => void = () => {};
     const signalled = new Promise<string>((resolve) => {
-      for (const signal of signals) process.once(signal, () => resolve(signal));
+      onFirst = resolve;
     });
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (first === null) {
+        first = performance.now();
+        onFirst(signal);
+        return;
+      }
+      // One Ctrl-C can arrive twice: from the terminal (to the whole process group) and from npm,
+      // which passes the signals it gets on to the script. Only a later one is a second Ctrl-C.
+      if (performance.now() - first < SAME_SIGNAL_MS) return;
+      // A second Ctrl-C while stopping: leave at once (what was running is released at the next start).
+      process.exit(130);
+    };
+    for (const signal of signals) process.on(signal, onSignal);
     const outcome = await Promise.race([signalled, service.done.then(() => "the worker stopped")]).catch(
       (e: Error) => `the worker failed: ${e.message}`,
     );
-    // A second Ctrl-C while stopping: leave at once (what was running is released at the next start).
-    for (const signal of signals) process.once(signal, () => process.exit(130));
+    first ??= performance.now();
     await service.stop(outcome);
     // Work still unwinding in this process (a DuckDB build cut short) must not hold the exit.
     process.exit(outcome.startsWith("SIG") ? 0 : 1);

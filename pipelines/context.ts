@@ -20,6 +20,15 @@ export interface DocumentOutcome {
   what: string | null;
   observationCount: number | null;
   reason: string | null;
+  /** Where a rejected inbox file went (inbox/rejected/…). */
+  movedTo?: string | null;
+}
+
+/** The line a person reads about a document: the service's log, and `npm run ingest` for its own files. */
+export function describeOutcome(d: DocumentOutcome): string {
+  if (d.status === "rejected")
+    return `✗ rejected ${d.fileName}: ${d.reason}${d.movedTo ? ` → ${d.movedTo}` : ""}`;
+  return `${d.status === "stored" ? "✓ stored" : "= already known"} ${d.fileName}: ${d.what} (${d.observationCount} figures, id ${d.documentId})`;
 }
 
 export interface PublishSummary {
@@ -31,6 +40,10 @@ export interface PublishSummary {
   seconds: number;
 }
 
+/**
+ * What this process's tasks did, for its own log (the service's). A one-shot command reports from the
+ * run log instead (pipelines/follow.ts): its jobs may run in another process, and it may run theirs.
+ */
 export interface PipelineEvents {
   document: [DocumentOutcome];
   published: [PublishSummary];
@@ -132,7 +145,9 @@ export function defineTask<T extends TaskName>(def: TaskDefinition<T>): TaskFact
         detail = await def.run(parsed.data, ctx, helpers);
       } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));
-        await finish({ status: "failed", error: error.message }).catch(() => {});
+        await finish({ status: "failed", error: error.message, detail: references(parsed.data) }).catch(
+          () => {},
+        );
         if (error instanceof PermanentFailure) {
           ctx.log(`✗ ${def.name}: ${error.message}`);
           ctx.events.emit("failed", error.reason);
@@ -151,4 +166,10 @@ export function defineTask<T extends TaskName>(def: TaskDefinition<T>): TaskFact
       await finish({ status: "succeeded", detail });
     },
   };
+}
+
+/** What a failed run was about (its build file, document, file), so that those waiting for it can tell. */
+function references(payload: object): RunDetail {
+  const keys = ["buildPath", "documentId", "fileName", "sha256", "sourceId", "contentKey"];
+  return Object.fromEntries(Object.entries(payload).filter(([k, v]) => keys.includes(k) && v !== undefined));
 }

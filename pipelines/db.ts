@@ -203,6 +203,12 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  // The one-shot commands follow their own jobs by id through the run log.
+  "0002_runs_job_id": {
+    async up(db) {
+      await db.schema.createIndex("runs_job_id").on("obs.runs").column("job_id").execute();
+    },
+  },
 };
 
 /** graphile-worker's schema, then ours. Safe to run from several processes at once (both take a lock). */

@@ -10,7 +10,7 @@ import type { Server } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Runner, run } from "graphile-worker";
 import { dataPaths } from "../lib/config.ts";
-import type { Log } from "./context.ts";
+import { describeOutcome, type Log } from "./context.ts";
 import { readCrontab } from "./crontab.ts";
 import { serveDashboards } from "./http.ts";
 import { TASK_NAMES, type TaskName } from "./payloads.ts";
@@ -80,6 +80,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   }
   const { ctx } = pipeline;
 
+  ctx.events.on("document", (d) => log(describeOutcome(d)));
   ctx.events.on("published", (s) =>
     log(
       `Published ${s.observations} figures from ${s.documents} documents (${s.models} models, ${s.warnings} warnings) in ${s.seconds.toFixed(1)} s → ${s.publishedPath}`,

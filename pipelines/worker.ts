@@ -18,6 +18,7 @@ import {
 } from "graphile-worker";
 import { sql } from "kysely";
 import type pg from "pg";
+import { setBuildsInUse } from "../warehouse/build.ts";
 import type { Log, PipelineContext, PipelineEvents } from "./context.ts";
 import { createDb, createPool, type Db, migrate } from "./db.ts";
 import { jobSpec, type Payload, type TaskName } from "./payloads.ts";
@@ -195,6 +196,18 @@ export async function recoverDeadPools(db: Db, log: Log): Promise<{ pools: strin
   return { pools: dead, jobs };
 }
 
+/** Build files a queued or running job still names (its tests or publish): never garbage. */
+export async function buildsInUse(db: Db): Promise<string[]> {
+  // The public view graphile_worker.jobs has no payload: the table under it does (0.16+).
+  const { rows } = await sql<{ path: string }>`
+    select distinct j.payload->>'buildPath' as path
+    from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+    where t.identifier in ('run_data_tests', 'publish_warehouse') and j.payload->>'buildPath' is not null`.execute(
+    db,
+  );
+  return rows.map((r) => r.path);
+}
+
 /** graphile-worker settings that STACK.md found necessary: no batching delay, signals are ours. */
 export function workerPreset(registry: PoolRegistry): GraphileConfig.Preset {
   return {
@@ -261,6 +274,8 @@ export async function openPipeline(opts: OpenOptions): Promise<Pipeline> {
     const registry = new PoolRegistry(db);
     registry.startHeartbeat();
     await recoverDeadPools(db, opts.log);
+    // A build's tests or publish may still be queued, for any process: its file is not garbage.
+    setBuildsInUse(() => buildsInUse(db));
     return {
       database,
       pool,
@@ -272,6 +287,7 @@ export async function openPipeline(opts: OpenOptions): Promise<Pipeline> {
       tasks: tasks as TaskList,
       addJob: (task, payload) => utils.addJob(task, payload as never, jobSpec(task, payload)),
       async close() {
+        setBuildsInUse(null);
         await registry.stop();
         closing = true;
         await utils.release();

@@ -1,11 +1,13 @@
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { type DuckDBConnection, listValue } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
 import { faultPoint } from "../lib/faults.ts";
 import { SEEDS_DIR } from "../sources/lib/catalogue.ts";
 import { openDuckDb, queryRows, sqlString } from "./duckdb.ts";
-import { type ExtractionResult, extractKnownDocument } from "./extract.ts";
+import { DataTestsFailed, type TestOutcome } from "./errors.ts";
+import { type ExtractionResult, extractionCodeVersion, extractKnownDocument } from "./extract.ts";
 import { recordBuildInfo } from "./incremental.ts";
 import { type DataTest, loadModels, testsOf } from "./models.ts";
 import { type KnownDocument, listDocuments } from "./store.ts";
@@ -24,17 +26,59 @@ const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 };
 
-/** Builds whose process is gone (killed mid-build) are garbage: nothing reads them. */
-async function removeStaleBuilds(log: Log) {
+/** A build untouched this long and named by no queued job is garbage, whichever machine made it. */
+const ABANDONED_BUILD_MS = 6 * 60 * 60 * 1000;
+
+/** This machine in a build's file name: a process id says nothing about another machine's processes. */
+const buildHost = () => hostname().replace(/[^A-Za-z0-9.-]/g, "_") || "localhost";
+
+/**
+ * How to learn which build files queued or running jobs still need (their tests, their publish):
+ * the pipeline registers a question to its Postgres (pipelines/worker.ts). Without one (a build
+ * outside the pipeline) no job can name a build.
+ */
+let buildsInUse: (() => Promise<Iterable<string>>) | null = null;
+export function setBuildsInUse(fn: (() => Promise<Iterable<string>>) | null): void {
+  buildsInUse = fn;
+}
+
+/**
+ * Remove the builds nothing will read. Never one a queued or running job names (its tests or
+ * publish are still to come, maybe in another process), nor one of this process. Otherwise a build
+ * of this machine whose process is gone (killed mid-build), or, since another machine's processes
+ * cannot be asked, any build untouched for 6 hours. When it cannot be told which builds are in
+ * use, none is removed.
+ */
+async function removeStaleBuilds(log: Log, current: string) {
   const { builds } = dataPaths();
-  for (const f of await readdir(builds).catch(() => [] as string[])) {
-    const pid = Number(/^build-[\d-]+-(\d+)\.duckdb/.exec(f)?.[1]);
-    if (pid && pid !== process.pid && !isAlive(pid)) {
+  const names = await readdir(builds).catch(() => [] as string[]);
+  if (names.length === 0) return;
+  let inUse: Set<string>;
+  try {
+    inUse = new Set([...((await buildsInUse?.()) ?? [])].map((p) => basename(p)));
+  } catch (e) {
+    log(`  old builds kept: cannot tell which are in use (${(e as Error).message})`);
+    return;
+  }
+  const host = buildHost();
+  for (const f of names) {
+    // build-<stamp>[-<sequence>]-<pid>[@<host>].duckdb, and its .wal (older builds carry no host).
+    const m = /^(build-\d{8}-\d{6}(?:-\d+)?-(\d+)(?:@(.+?))?\.duckdb)(?:\.wal)?$/.exec(f);
+    if (!m) continue;
+    const [, file = "", pidText, fileHost] = m;
+    const pid = Number(pidText);
+    const local = fileHost === undefined || fileHost === host;
+    if (inUse.has(file) || file === basename(current) || (local && pid === process.pid)) continue;
+    const abandoned =
+      (local && !isAlive(pid)) ||
+      Date.now() - ((await stat(join(builds, f)).catch(() => null))?.mtimeMs ?? Date.now()) >
+        ABANDONED_BUILD_MS;
+    if (abandoned) {
       await rm(join(builds, f), { force: true });
       log(`  removed an abandoned build: ${f}`);
     }
@@ -45,8 +89,9 @@ async function removeStaleBuilds(log: Log) {
 let buildSequence = 0;
 function newBuildPath(): string {
   const stamp = new Date().toISOString().replace(/[-:.]/g, "").replace("T", "-").slice(0, 15);
-  // The sequence number keeps two builds of one process within one second apart.
-  return join(dataPaths().builds, `build-${stamp}-${++buildSequence}-${process.pid}.duckdb`);
+  // The sequence number keeps two builds of one process within one second apart; the host, builds of
+  // processes of other machines sharing the data dir.
+  return join(dataPaths().builds, `build-${stamp}-${++buildSequence}-${process.pid}@${buildHost()}.duckdb`);
 }
 
 export const RAW_SCHEMA = `
@@ -61,7 +106,56 @@ export const RAW_SCHEMA = `
     as_of_date varchar, metric_id varchar not null, breakdown varchar, value double, unit varchar not null,
     line integer not null, quote varchar not null, label varchar not null, flags varchar not null, note varchar
   );
+  create table raw.partitions (
+    centre_id varchar not null, report_kind varchar not null, period_id varchar not null,
+    period_kind varchar not null, deadline date not null, state varchar not null, document_id varchar,
+    received_at timestamp, checked_at timestamp
+  );
 `;
+
+/**
+ * One centre × kind of report × period of the report calendar, as the service's freshness check wrote it
+ * (obs.partitions in Postgres). A build without the service (npm run refresh) has none: the mart is empty.
+ */
+export interface RawPartition {
+  centre_id: string;
+  report_kind: string;
+  period_id: string;
+  period_kind: string;
+  /** YYYY-MM-DD */
+  deadline: string;
+  state: string;
+  document_id: string | null;
+  received_at: Date | string | null;
+  checked_at: Date | string | null;
+}
+
+const timestampText = (v: Date | string | null) =>
+  v === null
+    ? null
+    : (v instanceof Date ? v.toISOString() : v).replace("T", " ").replace(/Z$|[+-]00(:?00)?$/, "");
+
+/** Append the report calendar's partitions into raw.partitions. */
+export async function loadPartitions(
+  connection: DuckDBConnection,
+  partitions: RawPartition[],
+): Promise<void> {
+  const a = await connection.createAppender("partitions", "raw");
+  const optional = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
+  for (const p of partitions) {
+    a.appendVarchar(p.centre_id);
+    a.appendVarchar(p.report_kind);
+    a.appendVarchar(p.period_id);
+    a.appendVarchar(p.period_kind);
+    a.appendVarchar(p.deadline);
+    a.appendVarchar(p.state);
+    optional(p.document_id);
+    optional(timestampText(p.received_at));
+    optional(timestampText(p.checked_at));
+    a.endRow();
+  }
+  a.closeSync();
+}
 
 export async function loadSeeds(connection: DuckDBConnection) {
   const csv = (file: string) =>
@@ -136,6 +230,172 @@ export async function extractAll(log: Log = silent) {
   return out;
 }
 
+/** A known document whose extraction is in the cache: `<extracted>/<document_id>.<code version>.json`. */
+export interface CachedDocument {
+  doc: KnownDocument;
+  cacheFile: string;
+}
+
+/**
+ * List every known document and make sure each has an extraction in the cache for this code version,
+ * extracting (and caching) those that have none. Nothing is parsed here: a full build reads the cache
+ * files with DuckDB (loadCachedRaw).
+ */
+export async function listExtracted(log: Log = silent): Promise<CachedDocument[]> {
+  const docs = await listDocuments();
+  const version = await extractionCodeVersion();
+  const dir = dataPaths().extracted;
+  const cached = new Set(await readdir(dir).catch(() => [] as string[]));
+  const out: CachedDocument[] = [];
+  let extracted = 0;
+  for (const doc of docs) {
+    const name = `${doc.documentId}.${version}.json`;
+    if (!cached.has(name)) {
+      const extraction = await extractKnownDocument(doc);
+      extracted++;
+      log(
+        `  extracted ${doc.centreId}/${doc.kind} ${doc.fileName}: ${extraction.observations.length} figures`,
+      );
+    }
+    out.push({ doc, cacheFile: join(dir, name) });
+  }
+  log(
+    `  ${docs.length} documents (${docs.length - extracted} from the extraction cache, ${extracted} extracted)`,
+  );
+  return out;
+}
+
+/** The part of a cached ExtractionResult the raw tables hold, as DuckDB reads it (recognition is not needed). */
+const CACHE_JSON_TYPE = JSON.stringify({
+  documentId: "VARCHAR",
+  extractorId: "VARCHAR",
+  codeVersion: "VARCHAR",
+  observations: [
+    {
+      centre_id: "VARCHAR",
+      period_id: "VARCHAR",
+      as_of_date: "VARCHAR",
+      metric_id: "VARCHAR",
+      breakdown: "VARCHAR",
+      value: "DOUBLE",
+      unit: "VARCHAR",
+      line: "INTEGER",
+      quote: "VARCHAR",
+      label: "VARCHAR",
+      flags: ["VARCHAR"],
+      note: "VARCHAR",
+    },
+  ],
+});
+
+/** Files read at once while loading the cache (async reads: a build in the service must not block its event loop). */
+const READ_BATCH = 64;
+
+/**
+ * Load the documents and their cached extractions into raw.documents / raw.observations with
+ * DuckDB's JSON reader: the cache files' text is read in parallel batches and appended as one string
+ * per document, then parsed, typed and unnested by DuckDB (vectorised, off the Node heap) — no JS
+ * object per figure, and the same rows, in the same order, as loadRaw gives. A cache entry written by
+ * this code version was validated (zod) when it was written, so it is not validated again figure by
+ * figure; its shape is checked here (json_transform_strict: a field of another type fails), the raw
+ * tables' NOT NULL constraints hold, and its document id and code version must be the expected ones.
+ * If any of that fails — a damaged or hand-edited cache file, one removed meanwhile — nothing of this
+ * load stays and the documents are loaded the slow way (extractKnownDocument validates each cache
+ * entry and extracts again those that fail, then loadRaw). Returns the number of figures.
+ */
+export async function loadCachedRaw(
+  connection: DuckDBConnection,
+  docs: CachedDocument[],
+  log: Log = silent,
+): Promise<number> {
+  const version = await extractionCodeVersion();
+  let started = performance.now();
+  const step = (name: string) => {
+    const now = performance.now();
+    const seconds = ((now - started) / 1000).toFixed(2);
+    started = now;
+    return `${name} ${seconds} s`;
+  };
+  const steps: string[] = [];
+  await connection.run(`
+    create or replace temp table load_documents (
+      seq integer not null, document_id varchar not null, centre_id varchar not null, kind varchar not null,
+      title varchar not null, file_name varchar not null, origin varchar not null, periods varchar[] not null,
+      issued_on varchar, received_at varchar, byte_size bigint not null, content blob not null
+    )`);
+  try {
+    const stage = await connection.createAppender("load_documents", "main", "temp");
+    const optional = (v: string | null) => (v === null ? stage.appendNull() : stage.appendVarchar(v));
+    for (let start = 0; start < docs.length; start += READ_BATCH) {
+      const batch = docs.slice(start, start + READ_BATCH);
+      // Bytes, not strings: DuckDB checks the UTF-8 itself (decode), no JS string per file.
+      const contents = await Promise.all(batch.map((d) => readFile(d.cacheFile)));
+      batch.forEach(({ doc }, i) => {
+        stage.appendInteger(start + i);
+        stage.appendVarchar(doc.documentId);
+        stage.appendVarchar(doc.centreId);
+        stage.appendVarchar(doc.kind);
+        stage.appendVarchar(doc.title);
+        stage.appendVarchar(doc.fileName);
+        stage.appendVarchar(doc.origin);
+        stage.appendValue(listValue(doc.periods));
+        optional(doc.issuedOn);
+        optional(doc.receivedAt ? doc.receivedAt.replace("T", " ").replace("Z", "") : null);
+        stage.appendBigInt(BigInt(doc.byteSize));
+        stage.appendBlob(contents[i] as Uint8Array);
+        stage.endRow();
+      });
+    }
+    stage.closeSync();
+    steps.push(step("read the cache files"));
+    await connection.run(`
+      create or replace temp table load_parsed as
+      select * exclude (content), json_transform_strict(decode(content), ${sqlString(CACHE_JSON_TYPE)}) as j
+      from load_documents;
+      drop table temp.load_documents`);
+    const [check] = await queryRows(
+      connection,
+      `select count(*) filter (where j is null or j.documentId is distinct from document_id
+         or j.codeVersion is distinct from ${sqlString(version)} or j.observations is null) as bad
+       from load_parsed`,
+    );
+    if (Number(check?.bad) > 0) throw new Error(`${check?.bad} cache entries of another document or version`);
+    steps.push(step("parse"));
+    await connection.run("begin transaction");
+    await connection.run(`
+      insert into raw.documents
+      select document_id, centre_id, kind, title, file_name, origin, periods, issued_on::date,
+          received_at::timestamp, byte_size, j.extractorId
+      from load_parsed`);
+    // In load_parsed's order (seq, then each document's figures in order): DuckDB keeps insertion order
+    // without an ORDER BY (preserve_insertion_order), and sorting 3 M rows would cost seconds.
+    await connection.run(`
+      insert into raw.observations
+      select document_id, ordinal, centre_id, period_id, as_of_date, metric_id, breakdown, value, unit, line,
+          quote, label, array_to_string(flags, ','), note
+      from (
+        select seq, document_id, generate_subscripts(j.observations, 1) - 1 as ordinal,
+            unnest(j.observations, recursive := true)
+        from load_parsed
+      )`);
+    await connection.run("commit");
+    steps.push(step("insert"));
+    log(`  loaded the extraction cache: ${steps.join(", ")}`);
+  } catch (e) {
+    await connection.run("rollback").catch(() => {});
+    log(
+      `  the extraction cache could not be loaded as it is (${(e as Error).message.split("\n")[0]}); loading document by document`,
+    );
+    const extracted: { doc: KnownDocument; extraction: ExtractionResult }[] = [];
+    for (const { doc } of docs) extracted.push({ doc, extraction: await extractKnownDocument(doc) });
+    return await loadRaw(connection, extracted);
+  } finally {
+    await connection.run("drop table if exists temp.load_parsed; drop table if exists temp.load_documents");
+  }
+  const [row] = await queryRows(connection, "select count(*) as n from raw.observations");
+  return Number(row?.n ?? 0);
+}
+
 /** Run the SQL models in dependency order into the given connection. */
 export async function runModels(connection: DuckDBConnection, log: Log = silent): Promise<number> {
   const models = loadModels();
@@ -156,24 +416,38 @@ export async function runModels(connection: DuckDBConnection, log: Log = silent)
 }
 
 /** Build a new warehouse file from every known document: seeds, raw figures, models. Not yet tested or published. */
-export async function buildWarehouse(opts: { log?: Log } = {}): Promise<BuildResult> {
+export async function buildWarehouse(
+  opts: { log?: Log; partitions?: RawPartition[] } = {},
+): Promise<BuildResult> {
   const log = opts.log ?? silent;
+  let phaseStarted = performance.now();
+  /** Log how long the phase that ends here took (the build's profile: list, load, models, checkpoint). */
+  const phase = (name: string) => {
+    const now = performance.now();
+    log(`  ${name}: ${((now - phaseStarted) / 1000).toFixed(2)} s`);
+    phaseStarted = now;
+  };
   log("Extracting documents…");
-  const extracted = await extractAll(log);
+  const extracted = await listExtracted(log);
+  phase("list and extract");
   const buildPath = newBuildPath();
   await mkdir(dirname(buildPath), { recursive: true });
-  await removeStaleBuilds(log);
+  await removeStaleBuilds(log, buildPath);
   log(`Building ${buildPath}…`);
   const db = await openDuckDb(buildPath);
   try {
     await loadSeeds(db.connection);
     await db.connection.run(RAW_SCHEMA);
-    const observations = await loadRaw(db.connection, extracted);
+    const observations = await loadCachedRaw(db.connection, extracted, log);
+    await loadPartitions(db.connection, opts.partitions ?? []);
     log(`  loaded ${extracted.length} documents, ${observations} figures`);
+    phase("load");
     faultPoint("build:after-load");
     const models = await runModels(db.connection, log);
     await recordBuildInfo(db.connection);
+    phase("models");
     await db.connection.run("checkpoint");
+    phase("checkpoint");
     return { buildPath, documents: extracted.length, observations, models };
   } catch (e) {
     db.close();
@@ -188,22 +462,7 @@ export async function buildWarehouse(opts: { log?: Log } = {}): Promise<BuildRes
   }
 }
 
-export interface TestOutcome extends DataTest {
-  failures: number;
-  passed: boolean;
-}
-
-/** Raised when an error-severity data test fails: the build is not published. */
-export class DataTestsFailed extends Error {
-  constructor(readonly failed: TestOutcome[]) {
-    super(
-      `${failed.length} data test(s) of severity error failed; the build was not published:\n${failed
-        .map((t) => `  ✗ ${t.model}: ${t.name} (${t.description}) — ${t.failures} failing row(s)`)
-        .join("\n")}`,
-    );
-    this.name = "DataTestsFailed";
-  }
-}
+export { DataTestsFailed, type TestOutcome };
 
 /** Columns a test's failing rows may carry into marts.data_quality. */
 const QUALITY_COLUMNS = ["centre_id", "period_id", "metric_id", "breakdown", "document_id", "line"] as const;

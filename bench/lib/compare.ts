@@ -8,14 +8,12 @@ const VOLATILE = new Set([
 ]);
 
 /**
- * Columns compared in a normal form: the data test one_value_per_figure lists the differing values
- * with string_agg(distinct …) without an order, so two builds of the same data may write "12 / 14"
- * or "14 / 12" (reported to the lead: an `order by` in the aggregate makes builds reproducible).
+ * Columns compared in a normal form (none today). The data test one_value_per_figure used to list the
+ * differing values with string_agg(distinct …) without an order ("12 / 14" or "14 / 12" from two
+ * builds of the same data) and was normalised here; it now sorts them (list_sort), so every table is
+ * compared exactly as written.
  */
-const NORMALISE: Record<string, (col: string) => string> = {
-  "marts.data_quality.message_pl": (c) =>
-    `regexp_replace(${c}, '[0-9]+([.][0-9]+)?', '#', 'g') || list_sort(regexp_extract_all(${c}, '[0-9]+([.][0-9]+)?'))::varchar`,
-};
+const NORMALISE: Record<string, (col: string) => string> = {};
 
 export interface TableDifference {
   table: string;

@@ -154,3 +154,15 @@ export function restoreGminaIds(docs: LoadedDocument[]): LoadedDocument[] {
   }
   return docs;
 }
+
+/**
+ * restoreGminaIds for figures loaded straight into raw.observations (loadCachedRaw): each national
+ * document's figures take its gmina's id (raw.documents has it); the project's own centres are left.
+ */
+export async function restoreGminaIdsSql(connection: DuckDBConnection) {
+  await connection.run(`
+    update raw.observations o set centre_id = d.centre_id
+    from raw.documents d
+    where o.document_id = d.document_id
+      and d.centre_id not in (${CENTRE_IDS.map(sqlString).join(", ")})`);
+}

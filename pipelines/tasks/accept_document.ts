@@ -63,9 +63,6 @@ export default defineTask({
       )
       .execute();
     if (origin !== "cli") await rm(path, { force: true });
-    ctx.log(
-      `${stored.status === "stored" ? "✓ stored" : "= already known"} ${fileName}: ${what} (${observationCount} figures, id ${documentId})`,
-    );
     if (stored.status === "stored" && payload.refresh !== false) {
       await enqueue(helpers.addJob, "extract_document", { documentId });
     }
@@ -80,6 +77,10 @@ export default defineTask({
   },
 });
 
+/**
+ * The outcome goes into the run log (the run's detail), where `npm run ingest` reads it whichever
+ * process ran the job, and to this process's listeners (the service logs it).
+ */
 function tell(ctx: PipelineContext, outcome: DocumentOutcome) {
   ctx.events.emit("document", outcome);
   return { ...outcome };
@@ -126,7 +127,6 @@ async function reject(
     )
     .execute();
   const movedTo = origin === "cli" ? null : await rejectInboxFile(path, dataPaths().rejected, e.reason);
-  ctx.log(`✗ rejected ${e.message}${movedTo ? ` → ${movedTo}` : ""}`);
   return tell(ctx, {
     status: "rejected",
     fileName,
@@ -134,5 +134,6 @@ async function reject(
     what: null,
     observationCount: null,
     reason: e.reason,
+    movedTo,
   });
 }

@@ -11,7 +11,7 @@ export default defineTask({
       // Published by an attempt that died before it could say so, or cleaned away: check, build if needed.
       await syncDocumentStates(ctx.db);
       await enqueue(helpers.addJob, "build_warehouse", { reason: "a publish was interrupted" });
-      return { missing: buildPath };
+      return { missing: buildPath, buildPath };
     }
     const publishedPath = await publishWarehouse(buildPath, { log: ctx.log });
     const current = await syncDocumentStates(ctx.db);
@@ -25,6 +25,6 @@ export default defineTask({
     await enqueue(helpers.addJob, "check_freshness", {});
     // Queued also when this process does not build dashboards: the service picks it up.
     await enqueue(helpers.addJob, "build_dashboards", {});
-    return { ...summary, currentDocuments: current };
+    return { ...summary, buildPath, currentDocuments: current };
   },
 });

@@ -15,7 +15,7 @@ export default defineTask({
       await rm(buildPath, { force: true });
       await enqueue(helpers.addJob, "build_warehouse", { reason: "a build's tests were interrupted" });
       ctx.log(`  ${exists ? "tests of this build were interrupted" : "the build is gone"}; building again`);
-      return { rebuilt: true };
+      return { rebuilt: true, buildPath };
     }
     let warnings: number;
     try {
@@ -26,6 +26,6 @@ export default defineTask({
       throw new PermanentFailure(e);
     }
     await enqueue(helpers.addJob, "publish_warehouse", { buildPath, build, warnings, startedAt, contentKey });
-    return { warnings };
+    return { warnings, buildPath };
   },
 });
