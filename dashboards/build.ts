@@ -3,19 +3,27 @@
 // node_modules cache (_node) is kept, it depends on package versions only.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, link, mkdir, readdir, rename, rm } from "node:fs/promises";
-import { delimiter, join } from "node:path";
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { delimiter, dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { dataPaths } from "../lib/config.ts";
+import { suppressSmallCounts } from "./public.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CACHE = join(ROOT, "dashboards", ".observablehq", "cache");
 
 export interface BuildDashboardsOptions {
   log?: (line: string) => void;
+  /**
+   * The public build: small counts of persons suppressed (dashboards/public.ts). Default: the internal
+   * build, or OBS_PUBLIC_DASHBOARDS=1 in the environment (so the service can build the public one).
+   */
+  public?: boolean;
 }
+
+export const publicByDefault = () => /^(1|true|yes)$/i.test(process.env.OBS_PUBLIC_DASHBOARDS ?? "");
 
 const isAlive = (pid: number) => {
   try {
@@ -37,7 +45,7 @@ async function clearLoaderCache(): Promise<void> {
  * Pin the published snapshot for the whole build with a hard link: a refresh that publishes meanwhile
  * (an atomic rename) does not change what the loaders of this build read.
  */
-async function pinSnapshot(): Promise<string> {
+async function pinSnapshot(privateCopy: boolean): Promise<string> {
   const { published, dashboards } = dataPaths();
   if (!existsSync(published))
     throw new Error(`no published warehouse at ${published}; run \`npm run refresh\` first`);
@@ -52,7 +60,9 @@ async function pinSnapshot(): Promise<string> {
   }
   const pinned = join(dashboards, `snapshot-${process.pid}.duckdb`);
   await rm(pinned, { force: true });
-  await link(published, pinned).catch(() => copyFile(published, pinned)); // a copy where hard links are not possible
+  // A public build changes its copy, so it must never share the published file's inode.
+  if (privateCopy) await copyFile(published, pinned);
+  else await link(published, pinned).catch(() => copyFile(published, pinned)); // a copy where hard links are not possible
   return pinned;
 }
 
@@ -89,6 +99,39 @@ function runObservableBuild(env: NodeJS.ProcessEnv, log: (line: string) => void)
   });
 }
 
+/**
+ * One build at a time per checkout, across processes: Framework's cache (dashboards/.observablehq/cache)
+ * is shared by every build, whatever its data directory (the service, `npm run build`, tests). The lock
+ * is a directory made atomically, holding the owner's pid; a lock whose process is gone is taken over.
+ */
+async function withBuildLock<T>(log: (line: string) => void, fn: () => Promise<T>): Promise<T> {
+  const lock = join(ROOT, "dashboards", ".observablehq", "build.lock");
+  await mkdir(dirname(lock), { recursive: true });
+  let waited = false;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      await writeFile(join(lock, "pid"), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const owner = Number(await readFile(join(lock, "pid"), "utf8").catch(() => ""));
+      if (owner && !isAlive(owner)) {
+        await rm(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (!waited) log(`Waiting for another dashboards build (pid ${owner || "?"}) to finish…`);
+      waited = true;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
@@ -96,7 +139,7 @@ let queue: Promise<unknown> = Promise.resolve();
  * one after another (they share the Framework cache); the loaders' own errors name the failing loader.
  */
 export function buildDashboards(opts: BuildDashboardsOptions = {}): Promise<{ outDir: string }> {
-  const run = queue.then(() => buildOnce(opts));
+  const run = queue.then(() => withBuildLock(opts.log ?? (() => {}), () => buildOnce(opts)));
   queue = run.catch(() => {});
   return run;
 }
@@ -107,8 +150,13 @@ async function buildOnce(opts: BuildDashboardsOptions): Promise<{ outDir: string
   const outDir = join(dashboards, "site");
   const next = join(dashboards, `site.next-${process.pid}`);
   const previous = join(dashboards, `site.previous-${process.pid}`);
-  const pinned = await pinSnapshot();
+  const isPublic = opts.public ?? publicByDefault();
+  const pinned = await pinSnapshot(isPublic);
   try {
+    if (isPublic) {
+      const { figures, threshold } = await suppressSmallCounts(pinned);
+      log(`Public build: ${figures} figure(s) of fewer than ${threshold} persons or families suppressed`);
+    }
     await clearLoaderCache();
     await rm(next, { recursive: true, force: true });
     log(`Building dashboards from ${published} into ${outDir}…`);
@@ -141,7 +189,7 @@ async function buildOnce(opts: BuildDashboardsOptions): Promise<{ outDir: string
   }
 }
 
-const usage = `Usage: npm run build [-- --quiet]
+const usage = `Usage: npm run build [-- --quiet] [--public]
 
 Build the dashboards (Observable Framework, Polish UI) from the published warehouse snapshot
 $OBS_DATA_DIR/warehouse/published.duckdb into $OBS_DATA_DIR/dashboards/site. Every data loader runs
@@ -150,17 +198,30 @@ Exit 0 on success, 1 on failure (the failing loader is named).
 
 Options:
   -q, --quiet   print only the summary
+  --public      the public build: counts of 1–4 persons or families hidden (value, quote and the
+                ratios built on them), raw and staging data left out; default: the internal build
   -h, --help    show this help
 
 Environment:
-  OBS_DATA_DIR  data directory (default ./data)`;
+  OBS_DATA_DIR          data directory (default ./data)
+  OBS_PUBLIC_DASHBOARDS 1 makes the public build the default (also for the service)`;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { runCommand, progress } = await import("../cli/command.ts");
   await runCommand(
-    { usage, options: { quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" } } },
+    {
+      usage,
+      options: {
+        quiet: { type: "boolean", short: "q" },
+        public: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    },
     async ({ values }) => {
-      const { outDir } = await buildDashboards({ log: values.quiet ? undefined : progress });
+      const { outDir } = await buildDashboards({
+        log: values.quiet ? undefined : progress,
+        public: values.public || undefined,
+      });
       if (values.quiet) progress(`Dashboards built → ${outDir}`);
       return 0;
     },

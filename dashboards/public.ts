@@ -1,0 +1,130 @@
+// The public build of the dashboards: small counts of persons are suppressed (statistical disclosure
+// control), so that a published page cannot point at the few families or people behind a figure.
+// The internal build (the default) shows every figure as the reports state it.
+//
+// It works on a private copy of the snapshot that every loader of the build then reads, so pages,
+// downloads and the SQL console all see the same suppressed data, and nothing that the pages do not
+// show (raw and staging schemas) is left in it. The published warehouse itself is never touched.
+import { DuckDBInstance } from "@duckdb/node-api";
+
+/** Counts from 1 to THRESHOLD − 1 are suppressed; 0 is kept (it identifies nobody). */
+export const SMALL_COUNT_THRESHOLD = 5;
+
+/** Units that count people or their households. Other units (hours, PLN, meetings, forms…) stay. */
+const PERSON_UNITS = ["persons", "families", "children", "cases"];
+
+/** Staff and population counts are persons too, but not clients of the centre: nobody to protect. */
+const NOT_CLIENTS_SQL = `(metric_id like 'staff\\_%' escape '\\' or metric_id in ('social_workers', 'family_assistants', 'residents'))`;
+
+const HIDDEN_QUOTE = "ukryto: mniej niż 5 osób lub rodzin (wersja publiczna)";
+
+export interface SuppressionSummary {
+  /** Figures whose value and quote were hidden. */
+  figures: number;
+  threshold: number;
+}
+
+const quoteList = (xs: string[]) => xs.map((x) => `'${x}'`).join(", ");
+
+/**
+ * Suppress small person-level counts in the DuckDB file at `path` (a private copy, opened read-write):
+ * value → null, quote and data-quality message → a note, flag `suppressed`; ratios and shares built on a
+ * suppressed figure → null. Raw and staging schemas are dropped: the public site reads marts only.
+ */
+export async function suppressSmallCounts(path: string): Promise<SuppressionSummary> {
+  const instance = await DuckDBInstance.create(path);
+  const db = await instance.connect();
+  const run = (sql: string) => db.run(sql);
+  const columnsOf = async (table: string) =>
+    new Set(
+      (
+        await (
+          await db.runAndReadAll(
+            `select column_name from information_schema.columns where table_schema = 'marts' and table_name = '${table}'`,
+          )
+        ).getRowObjectsJS()
+      ).map((r) => String(r.column_name)),
+    );
+  try {
+    await run("begin");
+    // every version of every figure: history holds superseded values the current marts no longer show
+    await run(`create temp table suppressed as
+      select distinct observation_id, document_id, line, quote from marts.observation_history
+      where unit in (${quoteList(PERSON_UNITS)}) and value > 0 and value < ${SMALL_COUNT_THRESHOLD}
+        and not ${NOT_CLIENTS_SQL}`);
+    const figures = Number(
+      (await (await db.runAndReadAll("select count(*)::int as n from suppressed")).getRowObjectsJS())[0]?.n,
+    );
+    const tables = (
+      await (
+        await db.runAndReadAll(
+          "select table_name from information_schema.tables where table_schema = 'marts' and table_type = 'BASE TABLE'",
+        )
+      ).getRowObjectsJS()
+    ).map((r) => String(r.table_name));
+    for (const table of tables) {
+      const cols = await columnsOf(table);
+      const t = `marts.${table}`;
+      if (cols.has("observation_id")) {
+        const sets = [
+          cols.has("value") && "value = null",
+          cols.has("quote") && `quote = '${HIDDEN_QUOTE}'`,
+          cols.has("flags") && "flags = list_append(coalesce(flags, []), 'suppressed')",
+          cols.has("families") && "families = null",
+          cols.has("share") && "share = null",
+        ].filter(Boolean);
+        if (sets.length > 0)
+          await run(
+            `update ${t} set ${sets.join(", ")} where observation_id in (select observation_id from suppressed)`,
+          );
+      }
+      // One sentence may state several figures ("30 osób, w tym 2 dzieci"; a label spanning two lines):
+      // the others keep their values, but any text holding a hidden figure's sentence would give it away.
+      const texts = ["quote", "label", "note"].filter((c) => cols.has(c));
+      if (texts.length > 0) {
+        const sameSentence = [
+          cols.has("document_id") && cols.has("line")
+            ? "(t.document_id, t.line) = (s.document_id, s.line)"
+            : null,
+          ...texts.map((c) => `contains(t.${c}, s.quote)`),
+        ].filter(Boolean);
+        await run(`update ${t} as t set ${texts.map((c) => (c === "quote" ? `quote = '${HIDDEN_QUOTE}'` : `${c} = null`)).join(", ")}
+          where exists (select 1 from suppressed s where ${sameSentence.join(" or ")})`);
+      }
+      if (cols.has("numerator_observation_id")) {
+        await run(`update ${t} set numerator = null, ratio = null, exceeds_norm = null
+          where numerator_observation_id in (select observation_id from suppressed)`);
+        await run(`update ${t} set denominator = null, ratio = null, exceeds_norm = null
+          where denominator_observation_id in (select observation_id from suppressed)`);
+      }
+      if (cols.has("message_pl") && cols.has("line")) {
+        // a data-quality message may quote the value it is about
+        await run(`update ${t} set message_pl = '${HIDDEN_QUOTE}'
+          where (document_id, line) in (select (document_id, line) from suppressed)`);
+      }
+    }
+    // marts.families is wide (one column per metric, no provenance): hide its small person counts directly
+    const families = await columnsOf("families");
+    for (const col of families) {
+      if (!col.startsWith("families_")) continue;
+      await run(
+        `update marts.families set ${col} = null where ${col} > 0 and ${col} < ${SMALL_COUNT_THRESHOLD}`,
+      );
+    }
+    const reasons = await columnsOf("assistance_reasons");
+    if (reasons.has("families_assisted"))
+      await run(`update marts.assistance_reasons set families_assisted = null, share = null
+        where families_assisted > 0 and families_assisted < ${SMALL_COUNT_THRESHOLD}`);
+    await run("drop schema if exists raw cascade");
+    await run("drop schema if exists staging cascade");
+    await run("commit");
+    await run("checkpoint");
+    return { figures, threshold: SMALL_COUNT_THRESHOLD };
+  } catch (e) {
+    await run("rollback").catch(() => {});
+    throw e;
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
