@@ -4,11 +4,14 @@ import { dataPaths } from "../lib/config.ts";
 import { type DocumentOutcome, describeOutcome, type RunDetail } from "../pipelines/context.ts";
 import {
   chainState,
+  describeRejection,
   jobStates,
   lastChainFailure,
   lastRunId,
   latestPublish,
+  rejectedSince,
   runToAnswer,
+  type TestRejection,
 } from "../pipelines/follow.ts";
 import { readPublished } from "../pipelines/published.ts";
 import { ONE_SHOT_TASKS, openPipeline, type Pipeline } from "../pipelines/worker.ts";
@@ -22,7 +25,8 @@ Recognise each report from its content (centre, kind of report, period), validat
 keep it in $OBS_DATA_DIR/documents, then refresh the warehouse. .txt (UTF-8, UTF-16, Windows-1250 or
 ISO-8859-2) and .pdf with a text layer are read. A rejected document is named with the reason, exit
 code 1, a copy is kept in $OBS_DATA_DIR/quarantine with <name>.error.txt beside it, and the published
-warehouse stays exactly as it was. The same document twice (under any name) changes nothing.
+warehouse stays exactly as it was. A stored document whose figures fail an error-severity data test
+is rejected the same way (taken out of the store into the quarantine) and the others are published. The same document twice (under any name) changes nothing.
 Your files are left where they are.
 
 It runs the service's jobs (accept_document → extract_document → build_warehouse → run_data_tests →
@@ -101,7 +105,7 @@ await runCommand(
         publishedBefore,
         rejected: (g) => keep(g.path, g.outcome?.reason ?? "rejected"),
       });
-      for (const g of mine) if (g.outcome?.status === "rejected") rejected++;
+      for (const g of mine) if (g.outcome?.status === "rejected" || g.testRejection) rejected++;
       await Promise.all(kept);
     } finally {
       await pipeline.close();
@@ -125,6 +129,8 @@ interface Given {
   fileName: string;
   jobId: string;
   outcome: DocumentOutcome | null;
+  /** Stored, then rejected by the warehouse's error tests (moved into the quarantine by run_data_tests). */
+  testRejection?: TestRejection;
 }
 
 interface Outcome {
@@ -168,12 +174,21 @@ async function followIngest(
       }
     }
     if (waiting) return undefined;
+    // Stored, but failing an error-severity data test: rejected and quarantined, the others built again.
+    const rejections = opts.refresh ? await rejectedSince(db, opts.since) : [];
+    for (const g of mine) {
+      const r = rejections.find((x) => x.documentId === g.outcome?.documentId);
+      if (!r || g.testRejection || g.outcome?.status === "rejected") continue;
+      g.testRejection = r;
+      process.stderr.write(`${describeRejection({ ...r, fileName: g.fileName })}\n`);
+    }
     const ids = [
       ...new Set(
         mine
           .map((g) => g.outcome)
           .filter((o) => o && o.status !== "rejected" && o.documentId)
-          .map((o) => o?.documentId as string),
+          .map((o) => o?.documentId as string)
+          .filter((id) => !rejections.some((r) => r.documentId === id)),
       ),
     ];
     if (!opts.refresh || ids.length === 0) return {};
@@ -210,7 +225,11 @@ async function followIngest(
   });
 }
 
-const firstLine = (s: string) => s.split("\n")[0] ?? s;
+// Function declarations, not consts: they are hoisted above the command's top-level await that uses them.
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? s;
+}
 
-const stillQueued = (task: string, error: string) =>
-  new Error(`${task} failed: ${firstLine(error)} (the job stays queued; \`npm start\` retries it)`);
+function stillQueued(task: string, error: string): Error {
+  return new Error(`${task} failed: ${firstLine(error)} (the job stays queued; \`npm start\` retries it)`);
+}

@@ -2,11 +2,13 @@ import { dataPaths } from "../lib/config.ts";
 import type { RunDetail } from "../pipelines/context.ts";
 import {
   chainState,
+  describeRejection,
   jobStates,
   jobsOfBuild,
   lastChainFailure,
   lastRunId,
   latestPublish,
+  rejectedSince,
   runsOfBuild,
   runToAnswer,
 } from "../pipelines/follow.ts";
@@ -18,7 +20,9 @@ const usage = `Usage: npm run refresh [-- --quiet]
 Load every known document (the reports bundled under sources/<centre>/documents and those ingested
 into $OBS_DATA_DIR/documents), build the DuckDB warehouse, run its data tests and publish it
 atomically to $OBS_DATA_DIR/warehouse/published.duckdb. A failed build or test leaves the published
-snapshot as it was. Exit 0 on success, 1 on failure (the reason is printed).
+snapshot as it was. A document not yet published whose figures fail an error-severity data test is
+rejected (moved into $OBS_DATA_DIR/quarantine with the reason) and the others are published without
+it. Exit 0 on success, 1 on failure or a rejected document (the reason is printed).
 
 It runs the service's jobs (pipelines/tasks: build_warehouse → run_data_tests → publish_warehouse)
 to completion on the service's Postgres (embedded in $OBS_DATA_DIR/postgres, or DATABASE_URL), so
@@ -38,23 +42,27 @@ await runCommand(
     const log = values.quiet ? () => {} : progress;
     const pipeline = await openPipeline({ log, databaseLog: () => {}, tasks: ONE_SHOT_TASKS });
     let outcome: Outcome;
+    let rejected: Awaited<ReturnType<typeof rejectedSince>> = [];
     try {
       const since = await lastRunId(pipeline.db);
       const job = await pipeline.addJob("build_warehouse", { force: true, reason: "npm run refresh" });
       outcome = await followRefresh(pipeline, String(job.id), since);
+      // Documents whose figures failed an error test: quarantined, the warehouse built without them.
+      rejected = await rejectedSince(pipeline.db, since);
     } finally {
       await pipeline.close();
     }
+    for (const r of rejected) process.stderr.write(`${describeRejection(r)}\n`);
     if (outcome.failure) throw outcome.failure;
     const s = outcome.published;
     if (!s) {
       progress(`The published warehouse is up to date → ${dataPaths().published}`);
-      return 0;
+      return rejected.length > 0 ? 1 : 0;
     }
     progress(
       `Published ${s.observations} figures from ${s.documents} documents (${s.models} models, ${s.warnings} warnings) in ${Number(s.seconds ?? 0).toFixed(1)} s → ${dataPaths().published}`,
     );
-    return 0;
+    return rejected.length > 0 ? 1 : 0;
   },
 );
 
@@ -108,5 +116,9 @@ async function followRefresh(pipeline: Pipeline, jobId: string, since: number): 
   });
 }
 
-const stillQueued = (task: string, error: string) =>
-  new Error(`${task} failed: ${error.split("\n")[0]} (the job stays queued; \`npm start\` retries it)`);
+// A function declaration, not a const: hoisted above the command's top-level await that uses it.
+function stillQueued(task: string, error: string): Error {
+  return new Error(
+    `${task} failed: ${error.split("\n")[0]} (the job stays queued; \`npm start\` retries it)`,
+  );
+}

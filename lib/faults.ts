@@ -20,3 +20,19 @@ export function faultPoint(step: FaultStep): void {
     process.kill(process.pid, "SIGKILL");
   }
 }
+
+/**
+ * A corrupting fault, for the test of build-time rejection: OBS_FAULT=extract:repeat-figure:<file name>
+ * makes the extraction of that one file read its first `nk_a_forms` figure a second time, one
+ * line further down — as an extractor bug could. The document passes acceptance (each figure has its
+ * own observation_id) but two current values of one figure break the grain of marts.niebieska_karta, an
+ * error-severity test; no real report of today's extractors does this.
+ */
+export function repeatFigureFault<T extends { metric_id: string; line: number }>(
+  fileName: string,
+  observations: T[],
+): T[] {
+  if (process.env.OBS_FAULT !== `extract:repeat-figure:${fileName}`) return observations;
+  const first = observations.find((o) => o.metric_id === "nk_a_forms");
+  return first ? [...observations, { ...first, line: first.line + 1 }] : observations;
+}

@@ -127,6 +127,38 @@ export async function lastChainFailure(
   return row ? { task: row.task, error: row.error ?? "unknown error", detail: row.detail } : null;
 }
 
+/** A document the data tests rejected (run_data_tests' detail.rejected). */
+export interface TestRejection {
+  documentId: string;
+  fileName: string;
+  reason: string;
+  keptIn: string | null;
+}
+
+/**
+ * Documents rejected by the data tests of builds after run `since` (their files moved into the
+ * quarantine, the warehouse built again without them), whichever worker ran the tests.
+ */
+export async function rejectedSince(db: Db, since: number): Promise<TestRejection[]> {
+  const rows = await db
+    .selectFrom("obs.runs")
+    .select("detail")
+    .where("task", "=", "run_data_tests")
+    .where("status", "=", "succeeded")
+    .where("run_id", ">", since)
+    .where(sql<boolean>`detail ? 'rejected'`)
+    .orderBy("run_id")
+    .execute();
+  const out = new Map<string, TestRejection>();
+  for (const r of rows)
+    for (const d of (r.detail?.rejected as TestRejection[] | undefined) ?? []) out.set(d.documentId, d);
+  return [...out.values()];
+}
+
+/** One line for a document the data tests rejected. */
+export const describeRejection = (d: TestRejection) =>
+  `✗ rejected ${d.fileName}: ${d.reason}${d.keptIn ? ` → kept in ${d.keptIn}` : ""}`;
+
 /** Runs of a task whose detail names this build file (run_data_tests and publish_warehouse record it). */
 export async function runsOfBuild(db: Db, task: TaskName, buildPath: string) {
   return db

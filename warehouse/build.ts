@@ -6,7 +6,7 @@ import { dataPaths } from "../lib/config.ts";
 import { faultPoint } from "../lib/faults.ts";
 import { SEEDS_DIR } from "../sources/lib/catalogue.ts";
 import { openDuckDb, queryRows, sqlString } from "./duckdb.ts";
-import { DataTestsFailed, type TestOutcome } from "./errors.ts";
+import { DataTestsFailed, type FailingDocument, type TestOutcome } from "./errors.ts";
 import { type ExtractionResult, extractionCodeVersion, extractKnownDocument } from "./extract.ts";
 import { recordBuildInfo } from "./incremental.ts";
 import { type DataTest, loadModels, testsOf } from "./models.ts";
@@ -417,7 +417,7 @@ export async function runModels(connection: DuckDBConnection, log: Log = silent)
 
 /** Build a new warehouse file from every known document: seeds, raw figures, models. Not yet tested or published. */
 export async function buildWarehouse(
-  opts: { log?: Log; partitions?: RawPartition[] } = {},
+  opts: { log?: Log; partitions?: RawPartition[]; exclude?: ReadonlySet<string> } = {},
 ): Promise<BuildResult> {
   const log = opts.log ?? silent;
   let phaseStarted = performance.now();
@@ -428,7 +428,8 @@ export async function buildWarehouse(
     phaseStarted = now;
   };
   log("Extracting documents…");
-  const extracted = await listExtracted(log);
+  // `exclude`: documents left out of this build (a probe that tells which document fails a test).
+  const extracted = (await listExtracted(log)).filter((d) => !opts.exclude?.has(d.doc.documentId));
   phase("list and extract");
   const buildPath = newBuildPath();
   await mkdir(dirname(buildPath), { recursive: true });
@@ -462,7 +463,102 @@ export async function buildWarehouse(
   }
 }
 
-export { DataTestsFailed, type TestOutcome };
+export { DataTestsFailed, type FailingDocument, type TestOutcome };
+
+/** Figures described per document in a failed test's reason. */
+const FIGURES_PER_DOCUMENT = 5;
+
+/**
+ * The documents a failed test's rows lead to: a row's document_id, or the document of its
+ * observation_id (or of a *_observation_id column) in staging.stg_observations. Rows that lead to none
+ * are counted as unattributed.
+ */
+export async function failingDocuments(
+  connection: DuckDBConnection,
+  test: DataTest,
+): Promise<{ documents: FailingDocument[]; unattributedRows: number }> {
+  const cols = (await connection.runAndReadAll(`select * from (${test.sql}) limit 0`)).columnNames();
+  const idCol = cols.includes("observation_id")
+    ? "observation_id"
+    : cols.find((c) => c.endsWith("_observation_id"));
+  const q = (c: string) => `"${c.replaceAll('"', '""')}"`;
+  const own = (c: string, type = "varchar") =>
+    cols.includes(c) ? `cast(f.${q(c)} as ${type})` : `null::${type}`;
+  const joined = idCol !== undefined;
+  const from = joined
+    ? `(${test.sql}) f left join staging.stg_observations o on o.observation_id = cast(f.${q(idCol)} as varchar)`
+    : `(${test.sql}) f`;
+  const viaObs = (c: string, type = "varchar") => (joined ? `cast(o.${c} as ${type})` : `null::${type}`);
+  const rows = await queryRows(
+    connection,
+    `with a as (
+       select coalesce(${own("document_id")}, ${viaObs("document_id")}) as document_id,
+         concat_ws(' ',
+           'line ' || coalesce(${own("line", "integer")}, ${viaObs("line", "integer")}),
+           coalesce(${own("metric_id")}, ${viaObs("metric_id")}),
+           coalesce(${own("breakdown")}, ${viaObs("breakdown")}),
+           coalesce(${own("period_id")}, ${viaObs("period_id")})) as figure
+       from ${from}
+     )
+     select document_id, count(*) as n,
+       list(distinct figure order by figure) filter (where figure <> '') as figures
+     from a group by document_id order by document_id nulls last`,
+  );
+  const documents: FailingDocument[] = [];
+  let unattributedRows = 0;
+  for (const r of rows) {
+    if (r.document_id === null || r.document_id === undefined) unattributedRows += Number(r.n);
+    else
+      documents.push({
+        documentId: String(r.document_id),
+        rows: Number(r.n),
+        figures: ((r.figures as string[] | null) ?? []).slice(0, FIGURES_PER_DOCUMENT),
+      });
+  }
+  return { documents, unattributedRows };
+}
+
+/** At most this many new documents are probed one by one when a failure names no document. */
+export const MAX_PROBED_DOCUMENTS = 4;
+
+/**
+ * Which of the `candidates` (documents not yet published) make the failed tests fail, when their
+ * failing rows name no document: a build without every candidate must pass them (else the failure is
+ * not theirs: null), then each candidate is built alone with the others left out; a candidate whose
+ * build fails a test is a culprit, with the tests it fails. Null when it cannot be told (too many
+ * candidates, or no candidate fails alone). Probe builds are removed.
+ */
+export async function culpritsByElimination(
+  failed: TestOutcome[],
+  candidates: string[],
+  opts: { log?: Log; partitions?: RawPartition[] } = {},
+): Promise<Map<string, string[]> | null> {
+  const log = opts.log ?? silent;
+  if (candidates.length === 0 || candidates.length > MAX_PROBED_DOCUMENTS) return null;
+  const probe = async (exclude: string[]) => {
+    const build = await buildWarehouse({ partitions: opts.partitions, exclude: new Set(exclude) });
+    try {
+      // The whole test run, warnings recorded as in a real one (a grain test of marts.data_quality sees them).
+      await testWarehouse(build.buildPath);
+      return [];
+    } catch (e) {
+      if (!(e instanceof DataTestsFailed)) throw e;
+      const wanted = new Set(failed.map((t) => `${t.model}.${t.name}`));
+      return e.failed.map((t) => `${t.model}.${t.name}`).filter((k) => wanted.has(k));
+    } finally {
+      await rm(build.buildPath, { force: true });
+      await rm(`${build.buildPath}.wal`, { force: true });
+    }
+  };
+  log(`  probing which of ${candidates.length} new document(s) makes the tests fail…`);
+  if ((await probe(candidates)).length > 0) return null;
+  const culprits = new Map<string, string[]>();
+  for (const id of candidates) {
+    const fails = await probe(candidates.filter((c) => c !== id));
+    if (fails.length > 0) culprits.set(id, fails);
+  }
+  return culprits.size > 0 ? culprits : null;
+}
 
 /** Columns a test's failing rows may carry into marts.data_quality. */
 const QUALITY_COLUMNS = ["centre_id", "period_id", "metric_id", "breakdown", "document_id", "line"] as const;
@@ -496,6 +592,14 @@ export async function testWarehouse(
           `  ${test.severity === "error" ? "✗ ERROR" : "! warn"} ${test.model}: ${test.name} — ${failures} row(s)`,
         );
         if (test.severity === "warn") await recordWarning(db.connection, test);
+        else {
+          // Which documents the failing rows lead to (a failure that cannot be traced names none).
+          const traced = await failingDocuments(db.connection, test).catch(() => ({
+            documents: [],
+            unattributedRows: failures,
+          }));
+          Object.assign(outcomes[outcomes.length - 1] as TestOutcome, traced);
+        }
       }
     }
     await db.connection.run("checkpoint");

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { z } from "zod";
 import { dataPaths } from "../lib/config.ts";
-import { faultPoint } from "../lib/faults.ts";
+import { faultPoint, repeatFigureFault } from "../lib/faults.ts";
 import { ExtractedObservation, Recognition } from "../sources/lib/observation.ts";
 import { atomicWrite, BUNDLED_DIR, inspectDocument, type KnownDocument } from "./store.ts";
 
@@ -59,7 +59,7 @@ export async function extractKnownDocument(doc: KnownDocument): Promise<Extracti
     extractorId: inspected.extractor.id,
     codeVersion: version,
     recognition: inspected.recognition,
-    observations: inspected.observations,
+    observations: repeatFigureFault(doc.fileName, inspected.observations),
   };
   faultPoint("extract:before-cache");
   await mkdir(dir, { recursive: true });

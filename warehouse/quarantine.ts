@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { constants } from "node:fs";
-import { type FileHandle, lstat, mkdir, open, readlink, rm } from "node:fs/promises";
+import { type FileHandle, lstat, mkdir, open, readdir, readFile, readlink, rm } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { dataDir } from "../lib/config.ts";
@@ -64,7 +64,11 @@ async function openExclusive(path: string): Promise<FileHandle | null> {
  * path of the kept copy (or of the .error.txt when the file could not be copied: a symbolic link,
  * a directory, a file gone or too large).
  */
-export async function quarantine(filePath: string, reason: string): Promise<string> {
+export async function quarantine(
+  filePath: string,
+  reason: string,
+  opts: { name?: string; documentId?: string } = {},
+): Promise<string> {
   const dir = quarantineDir();
   await mkdir(dir, { recursive: true });
   const dirInfo = await lstat(dir);
@@ -72,7 +76,7 @@ export async function quarantine(filePath: string, reason: string): Promise<stri
 
   const source = resolve(filePath);
   const info = await lstat(source).catch(() => null);
-  const name = safeFileName(basename(filePath));
+  const name = safeFileName(opts.name ?? basename(filePath));
   const dot = name.lastIndexOf(".");
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
 
@@ -108,10 +112,11 @@ export async function quarantine(filePath: string, reason: string): Promise<stri
   }
 
   const lines = [
-    `file: ${printable(filePath)}`,
+    `file: ${printable(opts.name ?? filePath)}`,
     `path: ${printable(source)}`,
     `reason: ${reason.replace(/\r?\n/g, "\n  ")}`,
     `rejected at: ${new Date().toISOString()}`,
+    ...(opts.documentId ? [`document: ${opts.documentId}`] : []),
     ...(copied ? [`size: ${copied.bytes} bytes`, `sha256: ${copied.sha256}`] : []),
     note,
     "",
@@ -143,4 +148,45 @@ async function copyNoFollow(source: string, target: string): Promise<{ bytes: nu
   } finally {
     await from.close();
   }
+}
+
+/**
+ * The quarantined copy of a stored document already kept (by an earlier attempt of the same job):
+ * a `.error.txt` naming the document whose copy beside it holds exactly these bytes. Null when none.
+ */
+export async function findQuarantinedCopy(documentId: string, sha256: string): Promise<string | null> {
+  const dir = quarantineDir();
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const n of names.filter((x) => x.endsWith(".error.txt")).sort()) {
+    const text = await readFile(join(dir, n), "utf8").catch(() => "");
+    if (!text.split("\n").includes(`document: ${documentId}`)) continue;
+    if (!text.split("\n").includes(`sha256: ${sha256}`)) continue;
+    const copy = join(dir, n.slice(0, -".error.txt".length));
+    const bytes = await readFile(copy).catch(() => null);
+    if (bytes && createHash("sha256").update(bytes).digest("hex") === sha256) return copy;
+  }
+  return null;
+}
+
+/**
+ * Move a stored document into the quarantine: its bytes are copied (and checked) under its original
+ * file name with the reason beside it, and only then is it taken out of the store by `remove`. Safe to
+ * run again after a crash at any point: an earlier verified copy is reused, never made twice.
+ */
+export async function quarantineStored(
+  doc: { documentId: string; path: string; fileName: string },
+  reason: string,
+  remove: () => Promise<void>,
+): Promise<string> {
+  const bytes = await readFile(doc.path);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  let kept = await findQuarantinedCopy(doc.documentId, sha256);
+  if (!kept) {
+    kept = await quarantine(doc.path, reason, { name: doc.fileName, documentId: doc.documentId });
+    if (kept.endsWith(".error.txt") || (await findQuarantinedCopy(doc.documentId, sha256)) === null) {
+      throw new Error(`${doc.fileName} could not be copied into the quarantine; it stays in the store`);
+    }
+  }
+  await remove();
+  return kept;
 }

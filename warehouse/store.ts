@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { constants } from "node:fs";
-import { lstat, mkdir, open, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -10,6 +10,7 @@ import { DocumentRejected } from "../sources/lib/extractor.ts";
 import type { Recognition } from "../sources/lib/observation.ts";
 import { MAX_DOCUMENT_BYTES, readDocumentText } from "../sources/lib/read-document.ts";
 import { extractDocument } from "../sources/registry.ts";
+import { quarantineStored } from "./quarantine.ts";
 
 /** The reports that ship with the project: sources/<centre>/documents/*. */
 export const BUNDLED_DIR = fileURLToPath(new URL("../sources/", import.meta.url));
@@ -214,6 +215,29 @@ export async function listDocuments(): Promise<KnownDocument[]> {
   }
   stored.sort((a, b) => (a.receivedAt ?? "").localeCompare(b.receivedAt ?? ""));
   return [...bundled, ...stored];
+}
+
+/**
+ * Take a stored document out of the store into the quarantine (warehouse/quarantine.ts) with the
+ * reason beside it: its bytes are kept there, checked, before it leaves the store (metadata first: a
+ * document counts as stored while its .json exists). Returns where it was kept; null when it is no
+ * longer in the store (withdrawn by an earlier attempt). A bundled report cannot be withdrawn.
+ */
+export async function withdrawDocument(documentId: string, reason: string): Promise<string | null> {
+  const doc = await findDocument(documentId);
+  if (!doc) return null;
+  if (doc.origin !== "stored")
+    throw new Error(`${doc.fileName} is bundled with the project; it cannot be withdrawn`);
+  return quarantineStored(doc, reason, async () => {
+    await rm(join(dataPaths().documents, `${documentId}.json`), { force: true });
+    await rm(doc.path, { force: true });
+    // its cached figures too: the same file ingested again (after a fix) is read afresh
+    const { extracted } = dataPaths();
+    const cached = (await readdir(extracted).catch(() => [] as string[])).filter((f) =>
+      f.startsWith(`${documentId}.`),
+    );
+    await Promise.all(cached.map((f) => rm(join(extracted, f), { force: true })));
+  });
 }
 
 export { DocumentRejected };

@@ -18,10 +18,16 @@ export interface RunResult {
 }
 
 /** Run `npm run <script> -- <args>` as a user would, with OBS_DATA_DIR set. */
-export function npmRun(script: string, args: string[], dataDir: string, input?: string): RunResult {
+export function npmRun(
+  script: string,
+  args: string[],
+  dataDir: string,
+  input?: string,
+  env: Record<string, string> = {},
+): RunResult {
   const r = spawnSync("npm", ["run", "--silent", script, "--", ...args], {
     cwd: ROOT,
-    env: { ...process.env, OBS_DATA_DIR: dataDir, FORCE_COLOR: "0" },
+    env: { ...process.env, OBS_DATA_DIR: dataDir, FORCE_COLOR: "0", ...env },
     encoding: "utf8",
     input,
     timeout: 300_000,
