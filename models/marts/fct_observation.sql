@@ -1,5 +1,6 @@
--- Every figure of every current document, with its provenance (document, line, quote) and flags.
--- A figure is marked corrected when an earlier version of the same report said something else.
+-- The current version of every figure (staging.stg_figure_versions), with its provenance (document,
+-- line, quote) and flags. A figure is marked corrected when an earlier version or edition of the same
+-- report said something else.
 with observations as (
     select * from staging.stg_observations
 ),
@@ -8,25 +9,29 @@ documents as (
     select * from staging.stg_documents
 ),
 
+versions as (
+    select * from staging.stg_figure_versions
+),
+
 current_figures as (
     select o.*
     from observations o
-    join documents d using (document_id)
-    where d.is_current
+    join versions v using (observation_id)
+    where v.is_current
 ),
 
 earlier_versions as (
     select
         d.centre_id,
         d.kind,
-        list_sort(d.periods) as periods,
         o.period_id,
         o.metric_id,
         coalesce(o.breakdown, '') as breakdown_key,
         o.value
     from observations o
     join documents d using (document_id)
-    where not d.is_current
+    join versions v using (observation_id)
+    where not v.is_current
 )
 
 select
@@ -50,7 +55,7 @@ select
     exists (
         select 1
         from earlier_versions e
-        where e.centre_id = d.centre_id and e.kind = d.kind and e.periods = list_sort(d.periods)
+        where e.centre_id = d.centre_id and e.kind = d.kind
             and e.period_id = f.period_id and e.metric_id = f.metric_id
             and e.breakdown_key = coalesce(f.breakdown, '')
             and e.value is distinct from f.value

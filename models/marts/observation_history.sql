@@ -1,5 +1,5 @@
 -- Every version of every figure, with the document it came from and when that version was valid.
--- Nothing is ever deleted: a superseded report keeps its figures here.
+-- Nothing is ever deleted: a superseded report, or a figure a newer edition restates, stays here.
 select
     o.observation_id,
     o.centre_id,
@@ -13,9 +13,10 @@ select
     o.quote,
     o.flags,
     d.version,
-    d.is_current,
-    d.superseded_by,
+    v.is_current,
+    v.superseded_by,
     d.valid_from,
-    d.valid_to
+    v.valid_to
 from staging.stg_observations o
 join staging.stg_documents d using (document_id)
+join staging.stg_figure_versions v using (observation_id)
