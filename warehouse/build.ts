@@ -87,7 +87,7 @@ async function removeStaleBuilds(log: Log, current: string) {
 
 /** A new build file name; builds never touch the published snapshot. */
 let buildSequence = 0;
-function newBuildPath(): string {
+export function newBuildPath(): string {
   const stamp = new Date().toISOString().replace(/[-:.]/g, "").replace("T", "-").slice(0, 15);
   // The sequence number keeps two builds of one process within one second apart; the host, builds of
   // processes of other machines sharing the data dir.

@@ -38,6 +38,7 @@ import {
   DataTestsFailed,
   type Log,
   loadRaw,
+  newBuildPath,
   publishWarehouse,
   recordWarning,
   type TestOutcome,
@@ -342,11 +343,6 @@ async function storedDocument(id: string): Promise<KnownDocument | null> {
   if (text === null) return null;
   const parsed = KnownDocument.safeParse(JSON.parse(text));
   return parsed.success ? parsed.data : null;
-}
-
-function newBuildPath(): string {
-  const stamp = new Date().toISOString().replace(/[-:.]/g, "").replace("T", "-").slice(0, 15);
-  return join(dataPaths().builds, `build-${stamp}-${process.pid}.duckdb`);
 }
 
 /**
