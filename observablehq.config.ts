@@ -3,9 +3,24 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { PAGE_CENTRES_SQL, SERIES_SQL } from "./dashboards/data/series.ts";
 import { dataPaths } from "./lib/config.ts";
 
 process.env.OBSERVABLE_TELEMETRY_DISABLE = "true";
+
+/** One column of a query on the published snapshot. */
+async function readColumn(sql: string, column: string): Promise<string[]> {
+  const path = process.env.OBS_DASHBOARD_SNAPSHOT || dataPaths().published;
+  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  try {
+    const connection = await instance.connect();
+    const reader = await connection.runAndReadAll(sql);
+    connection.closeSync();
+    return reader.getRowObjectsJS().map((r) => String(r[column]));
+  } finally {
+    instance.closeSync();
+  }
+}
 
 /** The cities of the published snapshot: one briefing page each (dashboards/miasto/[centre].md). */
 async function readCentres(): Promise<{ centre_id: string; name_pl: string }[]> {
@@ -31,6 +46,12 @@ async function readCentres(): Promise<{ centre_id: string; name_pl: string }[]> 
 }
 
 const centres = await readCentres();
+// the series of Porównanie miast and the centres Rodziny charts (dashboards/data/series.ts), one file each
+const seriesFiles = await readColumn(
+  `select kind || '/' || slug as file from (${SERIES_SQL}), unnest(kinds) as k(kind) order by file`,
+  "file",
+);
+const pageCentres = await readColumn(PAGE_CENTRES_SQL, "centre_id");
 
 /**
  * The sidebar lists the city pages while there are few; at national scale (2,477 gminas) the list would
@@ -63,7 +84,15 @@ export default {
     { name: "Dane i słownik", path: "/dane" },
     { name: "SQL", path: "/sql" },
   ],
-  dynamicPaths: centres.map((c) => `/miasto/${c.centre_id}`),
+  // city pages; and files copied under fixed names, which pages fetch only when the reader asks for them:
+  // one centre's figures with provenance ("skąd ta liczba?"), one series for Porównanie miast, one centre's
+  // reasons for assistance for Rodziny
+  dynamicPaths: [
+    ...centres.map((c) => `/miasto/${c.centre_id}`),
+    ...centres.map((c) => `/data/centre/${c.centre_id}.json`),
+    ...seriesFiles.map((f) => `/data/series/${f}.json`),
+    ...pageCentres.map((c) => `/data/reasons/${c}.json`),
+  ],
   // The default pulls Google Fonts; the theme and Inputs' CSS come from style.css instead.
   globalStylesheets: [],
   style: "style.css",

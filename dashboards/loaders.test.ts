@@ -13,34 +13,6 @@ const DATA = join(ROOT, "dashboards", "data");
 
 /** The fields the pages read from each loader (the cautionary tale: a page reading a field no loader writes). */
 const PAGE_COLUMNS: Record<string, string[]> = {
-  "observations.json": [
-    "observation_id",
-    "centre_id",
-    "centre_name",
-    "period_id",
-    "period_kind",
-    "year",
-    "half",
-    "period_label",
-    "as_of_date",
-    "metric_id",
-    "metric_label",
-    "aggregation",
-    "breakdown",
-    "breakdown_label",
-    "value",
-    "unit",
-    "document_id",
-    "document_title",
-    "file_name",
-    "issued_on",
-    "line",
-    "quote",
-    "label",
-    "flags",
-    "note",
-    "is_corrected",
-  ],
   "centres.json": ["centre_id", "name_pl", "centre_name_pl", "teryt", "voivodeship"],
   "metrics.json": [
     "metric_id",
@@ -52,17 +24,6 @@ const PAGE_COLUMNS: Record<string, string[]> = {
     "legal_basis",
   ],
   "breakdowns.json": ["vocabulary", "breakdown_id", "label_pl"],
-  "documents.json": [
-    "document_id",
-    "centre_id",
-    "centre_name",
-    "title",
-    "file_name",
-    "periods",
-    "issued_on",
-    "loaded_at",
-    "is_current",
-  ],
   "families.json": [
     "centre_id",
     "centre_name",
@@ -75,22 +36,9 @@ const PAGE_COLUMNS: Record<string, string[]> = {
     "families_social_work_only",
     "families_family_benefits",
     "families_alimony_fund",
+    "contradicting",
   ],
-  "reasons.json": [
-    "centre_id",
-    "centre_name",
-    "period_id",
-    "period_kind",
-    "year",
-    "period_label",
-    "reason_label",
-    "families",
-    "families_assisted",
-    "share",
-    "document_title",
-    "line",
-    "quote",
-  ],
+  "reasons.json": ["centre_id", "centre_name", "period_id", "period_kind", "year", "period_label"],
   "niebieska-karta.json": [
     "centre_id",
     "centre_name",
@@ -103,9 +51,7 @@ const PAGE_COLUMNS: Record<string, string[]> = {
     "value",
     "is_derived",
     "is_series_break",
-    "document_title",
-    "line",
-    "quote",
+    "observation_id",
   ],
   "staffing.json": [
     "centre_id",
@@ -148,8 +94,8 @@ const PAGE_COLUMNS: Record<string, string[]> = {
   "coverage.json": ["centre_id", "centre_name", "period_id", "period_label", "metric_id", "metric_label"],
 };
 
-function runLoader(file: string, dataDir: string) {
-  const r = spawnSync(TSX, [join(DATA, file)], {
+function runLoader(file: string, dataDir: string, args: string[] = []) {
+  const r = spawnSync(TSX, [join(DATA, file), ...args], {
     cwd: ROOT,
     env: { ...process.env, OBS_DATA_DIR: dataDir, OBS_DASHBOARD_SNAPSHOT: "" },
     maxBuffer: 256 * 1024 * 1024,
@@ -157,8 +103,8 @@ function runLoader(file: string, dataDir: string) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
 }
 
-const json = (file: string, dataDir: string) => {
-  const r = runLoader(`${file}.ts`, dataDir);
+const json = (file: string, dataDir: string, args: string[] = []) => {
+  const r = runLoader(`${file}.ts`, dataDir, args);
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout.toString());
@@ -179,7 +125,13 @@ describe("data loaders on a freshly published snapshot", () => {
   it("has a test for every JSON loader in dashboards/data", () => {
     const loaders = readdirSync(DATA).filter((f) => f.endsWith(".json.ts"));
     expect(loaders.map((f) => f.replace(/\.ts$/, "")).sort()).toEqual(
-      [...Object.keys(PAGE_COLUMNS), "late-reports.json", "overview.json"].sort(),
+      [
+        ...Object.keys(PAGE_COLUMNS),
+        "late-reports.json",
+        "overview.json",
+        "compare.json",
+        "quality-summary.json",
+      ].sort(),
     );
   });
 
@@ -191,8 +143,25 @@ describe("data loaders on a freshly published snapshot", () => {
     });
   }
 
-  it("keeps missing values null and provenance on every figure", () => {
-    const rows = json("observations.json", data) as {
+  /** Every figure of every centre, from the per-centre loader (data/centre/[centre].json.ts). */
+  const allFigures = () =>
+    (json("centres.json", data) as { centre_id: string }[]).flatMap((c) => {
+      const file = json("centre/[centre].json", data, ["--centre", c.centre_id]) as {
+        centre: { centre_id: string };
+        observations: { centre_id: string }[];
+        documents: { document_id: string; title: string }[];
+      };
+      expect(file.centre.centre_id).toBe(c.centre_id);
+      const titles = new Map(file.documents.map((d) => [d.document_id, d.title]));
+      for (const o of file.observations) expect(o.centre_id, "only its own centre").toBe(c.centre_id);
+      return file.observations.map((o) => ({
+        ...o,
+        document_title: titles.get((o as unknown as { document_id: string }).document_id),
+      }));
+    });
+
+  it("keeps missing values null and provenance on every figure, one centre per file", () => {
+    const rows = allFigures() as unknown as {
       centre_id: string;
       period_id: string;
       metric_id: string;
@@ -344,7 +313,7 @@ describe("data loaders on a freshly published snapshot", () => {
       ["jaworzno", "katowice", "kedzierzyn-kozle", "wroclaw"].sort(),
     );
     // only key metrics, only the latest and the previous comparable period, each with its provenance
-    const all = json("observations.json", data) as unknown[];
+    const all = allFigures();
     expect(o.cards.length).toBeLessThan(all.length / 4);
     for (const c of o.cards) {
       expect(c.quote.length).toBeGreaterThan(0);
@@ -412,10 +381,66 @@ describe("data loaders on a freshly published snapshot", () => {
     );
   });
 
+  it("gives Porównanie a list of series and one compact file per series, without quotes", () => {
+    const index = json("compare.json", data) as {
+      centres: { centre_id: string }[];
+      series: { slug: string; metric_id: string; cities: number }[];
+    };
+    expect(index.centres.length).toBe(4);
+    const families = index.series.find((s) => s.slug === "families_assisted");
+    expect(families?.cities).toBeGreaterThanOrEqual(1);
+    const tar = runLoader("series.tar.ts", data);
+    expect(tar.stderr).toBe("");
+    expect(tar.status).toBe(0);
+    const body = tar.stdout.toString("latin1");
+    expect(body).not.toContain("quote");
+    expect(body).toContain("year/families_assisted.json");
+    const wroclaw = index.centres.findIndex((c) => c.centre_id === "wroclaw");
+    expect(body).toContain(`[${wroclaw},0,10309]`); // flags, corrected and as_of_date at their defaults
+  });
+
+  it("gives Rodziny one centre's reasons per file, each with the id of its figure", () => {
+    const index = json("reasons.json", data) as { centre_id: string; period_id: string }[];
+    const wroclaw = json("reasons/[centre].json", data, ["--centre", "wroclaw"]) as {
+      centre_id: string;
+      period_id: string;
+      reason_label: string;
+      families: number | null;
+      share: number | null;
+      observation_id: string;
+    }[];
+    expect(wroclaw.length).toBeGreaterThan(0);
+    for (const r of wroclaw) {
+      expect(r.centre_id).toBe("wroclaw");
+      expect(r.observation_id).toBeTruthy();
+      expect(index.some((i) => i.centre_id === "wroclaw" && i.period_id === r.period_id)).toBe(true);
+    }
+  });
+
+  it("gives Jakość danych aggregates of the figures, not the figures", () => {
+    const q = json("quality-summary.json", data) as {
+      periods: unknown[];
+      lost: string[][];
+      flags: Record<string, number>;
+      figures: number;
+    };
+    expect(q.periods.length).toBeGreaterThan(0);
+    expect(q.figures).toBe(allFigures().length);
+    expect(Object.values(q.flags).every((n) => n > 0 && n <= q.figures)).toBe(true);
+  });
+
   it("gives the Framework one city page per centre", async () => {
     const config = (await import("../observablehq.config.ts")).default;
     const centres = json("centres.json", data) as { centre_id: string }[];
-    expect([...config.dynamicPaths].sort()).toEqual(centres.map((c) => `/miasto/${c.centre_id}`).sort());
+    const series = json("compare.json", data) as { series: { slug: string; kinds: string[] }[] };
+    expect([...config.dynamicPaths].sort()).toEqual(
+      [
+        ...centres.map((c) => `/miasto/${c.centre_id}`),
+        ...centres.map((c) => `/data/centre/${c.centre_id}.json`),
+        ...series.series.flatMap((s) => s.kinds.map((k) => `/data/series/${k}/${s.slug}.json`)),
+        ...centres.map((c) => `/data/reasons/${c.centre_id}.json`), // ≤ PAGE_CENTRES: all four here
+      ].sort(),
+    );
     expect(config.globalStylesheets).toEqual([]);
   });
 });

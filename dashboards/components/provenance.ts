@@ -22,6 +22,7 @@ export const FLAG_LABELS: Record<string, string> = {
   missing: "brak w dokumencie",
   number_word: "liczba zapisana słownie",
   whole_year_count: "liczone w ciągu roku, nie jednocześnie",
+  suppressed: "ukryto w wersji publicznej: mniej niż 5 osób lub rodzin",
 };
 
 const WARN_FLAGS = new Set(["ambiguous", "contradiction", "missing", "whole_year_count"]);
@@ -40,6 +41,9 @@ export function flagBadges(flags: string[] | null | undefined, isCorrected = fal
 /** One line of text for chart tooltips: document, line and quote. */
 export function provenanceText(p: Provenance): string {
   if (p.is_derived) return "Wartość wyliczona (rok − I półrocze), nie odczytana z dokumentu.";
+  // pages without quotes (sources fetched on demand) leave the document out entirely, not null
+  if (p.document_title === undefined && p.file_name === undefined)
+    return "Źródło (dokument, wiersz, cytat): „skąd ta liczba?” w tabeli";
   if (!p.document_title && !p.file_name) return "Źródło: brak danych";
   const doc = p.document_title ?? p.file_name;
   return `Źródło: ${doc}, wiersz ${p.line ?? "?"}\n„${p.quote ?? ""}”`;
@@ -65,6 +69,17 @@ export function provenance(p: Provenance): HTMLElement {
     ${notePl(p.note) ? html`<div class="src">Uwaga: ${notePl(p.note)}</div>` : ""}`);
 }
 
+/** Open a value's card to the right when there is no room for it on the left (the first columns). */
+export function placeCard(box: HTMLElement): void {
+  box.addEventListener("toggle", () => {
+    if (!(box as HTMLDetailsElement).open) return;
+    const main = box.closest("#observablehq-main") ?? document.body;
+    const cardWidth = Math.min(24 * 16, window.innerWidth * 0.8);
+    const room = box.getBoundingClientRect().right - main.getBoundingClientRect().left;
+    box.classList.toggle("open-right", room < cardWidth);
+  });
+}
+
 /** A number that opens to its source: the figure itself is the summary of the "skąd ta liczba?" box. */
 export function valueWithSource(text: string, p: Provenance): HTMLElement {
   const box = provenance(p);
@@ -74,5 +89,6 @@ export function valueWithSource(text: string, p: Provenance): HTMLElement {
     summary.title = "skąd ta liczba?";
   }
   box.classList.add("value");
+  placeCard(box);
   return box;
 }

@@ -1,17 +1,19 @@
 // Niebieska Karta: NK-A forms and working groups by year and half-year; derived H2 (year − H1) and the
-// 2023 series break are marked. One row per centre, period and metric.
+// 2023 series break are marked. One row per centre, period and metric. No quotes: "skąd ta liczba?" fetches
+// the centre's file (data/centre/<centre_id>.json) when asked, by the figure's observation_id.
+import { PAGE_CENTRES_SQL } from "./series.ts";
 import { jsonLoader } from "./warehouse.ts";
 
 await jsonLoader(
   import.meta.url,
   `select n.centre_id, c.name_pl as centre_name, n.period_id, n.period_kind, n.year, n.half,
      coalesce(p.label_pl, n.period_id) as period_label, n.metric_id, m.label_pl as metric_label, n.value,
-     n.is_derived, n.is_series_break, n.observation_id, n.document_id, d.title as document_title, n.line, n.quote
+     n.is_derived, n.is_series_break, n.observation_id
    from marts.niebieska_karta n
    join marts.dim_centre c using (centre_id)
    left join marts.dim_period p using (period_id)
    left join marts.dim_metric m using (metric_id)
-   left join marts.dim_document d using (document_id)
+   where n.centre_id in (${PAGE_CENTRES_SQL})
    order by n.centre_id, n.metric_id, n.year, n.half nulls last`,
   {
     columns: [
@@ -28,10 +30,6 @@ await jsonLoader(
       "is_derived",
       "is_series_break",
       "observation_id",
-      "document_id",
-      "document_title",
-      "line",
-      "quote",
     ],
   },
 );

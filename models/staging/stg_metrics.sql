@@ -6,5 +6,6 @@ select
     aggregation,
     nullif(breakdown_vocabulary, '') as breakdown_vocabulary,
     description,
+    nullif(trim(description_pl), '') as description_pl,
     nullif(legal_basis, '') as legal_basis
 from seeds.metrics

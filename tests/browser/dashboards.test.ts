@@ -34,7 +34,11 @@ interface Visit {
   page: Page;
   errors: string[];
   external: string[];
+  /** paths of the data files the page fetched from the site (FileAttachments and on-demand files) */
+  data: string[];
 }
+
+const MB = 1024 * 1024;
 
 describe("the dashboards in Chromium", () => {
   let browser: Browser;
@@ -71,7 +75,7 @@ describe("the dashboards in Chromium", () => {
   /** Open a page and record console errors, uncaught exceptions and requests to other origins. */
   async function visit(path: string, viewport = { width: 1280, height: 900 }): Promise<Visit> {
     const page = await browser.newPage({ viewport });
-    const v: Visit = { page, errors: [], external: [] };
+    const v: Visit = { page, errors: [], external: [], data: [] };
     visits.push(v);
     page.on("console", (m) => {
       if (m.type() === "error") v.errors.push(`console: ${m.text()}`);
@@ -80,6 +84,7 @@ describe("the dashboards in Chromium", () => {
     page.on("request", (r) => {
       const u = new URL(r.url());
       if (u.protocol !== "data:" && u.protocol !== "blob:" && u.origin !== origin) v.external.push(r.url());
+      else if (/^\/(_file\/)?data\//.test(u.pathname)) v.data.push(u.pathname.slice(1));
     });
     await page.goto(origin + path, { waitUntil: "networkidle" });
     return v;
@@ -144,6 +149,67 @@ describe("the dashboards in Chromium", () => {
     const body = text(await page.locator("#observablehq-main").textContent());
     expect(body).toContain("Aktualność danych");
     expect(body).toMatch(/sprawozda/);
+  });
+
+  it("keeps every page's data under 1 MB; a city page loads its own figures only, other pages none", async () => {
+    for (const path of [...PAGES.map((p) => p.path), ...cities]) {
+      const r = await pageBytes(site, path);
+      expect(r.data_bytes, `${path}: data bytes`).toBeLessThan(MB);
+      const files = r.files.filter((f) => f.kind === "data").map((f) => f.path);
+      if (path.startsWith("/miasto/")) {
+        const own = path.slice("/miasto/".length);
+        expect(files, path).toEqual([
+          expect.stringMatching(new RegExp(`^_file/data/centre/${own}\\.[0-9a-f]+\\.json$`)),
+        ]);
+      } else if (path !== "/sql") {
+        // the SQL console is the one page that loads the marts (into DuckDB in the browser)
+        expect(
+          files.filter((f) => /centre\/|marts\/|observations/.test(f)),
+          path,
+        ).toEqual([]);
+      }
+    }
+    const { page, data: fetched } = await visit("/miasto/katowice");
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(
+      fetched.every((f) => /^_file\/data\/centre\/katowice\.[0-9a-f]+\.json$/.test(f)),
+      fetched.join(),
+    ).toBe(true);
+    await page.close();
+  });
+
+  it("fetches a figure's source on Porównanie only when asked, and only that city's", async () => {
+    const { page, data: fetched, errors } = await visit("/porownanie");
+    await page.locator("[data-chart=drawn] svg").first().waitFor({ timeout: 10_000 });
+    expect(fetched.some((f) => f.includes("centre/"))).toBe(false);
+    // the first city in the table with a figure: its source comes from that city's file alone
+    const row = page.locator("table.figures-table tr", { has: page.locator("details.skad") }).first();
+    const city = await row.locator("a[href*='miasto/']").first().getAttribute("href");
+    await row.locator("details.skad summary").first().click();
+    const quote = row.locator("details.skad[open] blockquote").first();
+    await expect.poll(() => quote.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(text(await quote.textContent()).length).toBeGreaterThan(0);
+    const centreFiles = fetched.filter((f) => f.includes("centre/"));
+    expect(centreFiles).toEqual([`data/centre/${city?.split("/").at(-1)}.json`]);
+    const bytes = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .filter((e) => /\/data\//.test(e.name))
+        .reduce((n, e) => n + ((e as PerformanceResourceTiming).decodedBodySize || 0), 0),
+    );
+    expect(bytes).toBeLessThan(MB);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: artifact("/porownanie", "-provenance"), fullPage: false });
+
+    const rodziny = await visit("/rodziny");
+    const figure = rodziny.page.locator("details.skad.value summary", { hasText: /^10\s309$/ }).first();
+    await figure.click();
+    const q2 = rodziny.page.locator("details.skad.value[open] blockquote").first();
+    await expect.poll(() => q2.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(text(await q2.textContent())).toContain("10 309");
+    expect(rodziny.data.filter((f) => f.includes("centre/"))).toEqual(["data/centre/wroclaw.json"]);
+    expect(rodziny.errors).toEqual([]);
+    await rodziny.page.screenshot({ path: artifact("/rodziny", "-provenance"), fullPage: false });
   });
 
   it("leads the staffing ratios' numbers to their documents and shows reporting deadlines in Polish", async () => {
