@@ -123,3 +123,27 @@ export function computePartitions(
   }
   return out;
 }
+
+/** The partitions of the report calendar (pipelines/report-calendar.csv) for the stored documents, as of `today`. */
+export function partitionsOfDocuments(
+  documents: {
+    documentId: string;
+    centreId: string;
+    kind: string;
+    periods: string[];
+    receivedAt?: string | null;
+  }[],
+  today: Date,
+): Partition[] {
+  return computePartitions(
+    readCalendar(),
+    documents.map((d) => ({
+      documentId: d.documentId,
+      centreId: d.centreId,
+      kind: d.kind,
+      periods: d.periods,
+      receivedAt: d.receivedAt ? new Date(d.receivedAt) : null,
+    })),
+    today,
+  );
+}

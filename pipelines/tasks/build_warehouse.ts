@@ -2,6 +2,7 @@ import { rm } from "node:fs/promises";
 import { sql } from "kysely";
 import { buildWarehouse } from "../../warehouse/build.ts";
 import { listDocuments } from "../../warehouse/store.ts";
+import { partitionsOfDocuments } from "../calendar.ts";
 import { defineTask, enqueue } from "../context.ts";
 import { jobSpec } from "../payloads.ts";
 import { currentContentKey, publishedContentKey, readPublished } from "../published.ts";
@@ -25,7 +26,8 @@ export default defineTask({
       });
       return { idle: true };
     }
-    const key = await currentContentKey(await listDocuments());
+    const documents = await listDocuments();
+    const key = await currentContentKey(documents);
     if (!payload.force && publishedContentKey(await readPublished()) === key) {
       ctx.log("Warehouse is up to date: nothing to build");
       return { skipped: "up to date" };
@@ -41,8 +43,13 @@ export default defineTask({
       return { skipped: "in flight" };
     }
     const startedAt = Date.now();
-    // the report calendar's freshness (received / expected / late) goes into the warehouse: marts.partition_status
-    const partitions = await ctx.db.selectFrom("obs.partitions").selectAll().execute();
+    // The report calendar's freshness (received / expected / late) goes into the warehouse
+    // (marts.partition_status), computed from the documents of this very build, as check_freshness does.
+    const checkedAt = new Date();
+    const partitions = partitionsOfDocuments(documents, checkedAt).map((p) => ({
+      ...p,
+      checked_at: checkedAt,
+    }));
     const build = await buildWarehouse({ log: ctx.log, partitions });
     if (helpers.abortSignal?.aborted) {
       await rm(build.buildPath, { force: true });

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { listDocuments } from "../../warehouse/store.ts";
-import { computePartitions, readCalendar } from "../calendar.ts";
+import { partitionsOfDocuments } from "../calendar.ts";
 import { defineTask } from "../context.ts";
 
 /** How long the run log keeps finished runs and stopped worker pools. */
@@ -14,19 +14,7 @@ const KEEP_POOLS = "14 days";
 export default defineTask({
   name: "check_freshness",
   async run(payload, ctx) {
-    const calendar = readCalendar();
-    const known = await listDocuments();
-    const partitions = computePartitions(
-      calendar,
-      known.map((d) => ({
-        documentId: d.documentId,
-        centreId: d.centreId,
-        kind: d.kind,
-        periods: d.periods,
-        receivedAt: d.receivedAt ? new Date(d.receivedAt) : null,
-      })),
-      new Date(),
-    );
+    const partitions = partitionsOfDocuments(await listDocuments(), new Date());
     const before = await ctx.db
       .selectFrom("obs.partitions")
       .select(["centre_id", "report_kind", "period_id", "state"])

@@ -95,6 +95,17 @@ describe("the whole pipeline as a user runs it: refresh, then SQL", () => {
     expect(rows).toContainEqual({ metric_id: "nk_working_groups", value: 390 - 184, is_derived: true });
   });
 
+  it("publishes the report calendar's state of this very build: received and late partitions", () => {
+    const rows = sqlJson<{ centre_id: string; period_id: string; state: string }>(
+      data,
+      "select centre_id, period_id, state from marts.partition_status order by all",
+    );
+    // the bundled Wrocław presentation covers 2010-2013: received, whatever today is
+    expect(rows).toContainEqual({ centre_id: "wroclaw", period_id: "2012", state: "received" });
+    // Jaworzno's 2024 report was due by 31 March 2025 and is not among the documents
+    expect(rows).toContainEqual({ centre_id: "jaworzno", period_id: "2024", state: "late" });
+  });
+
   it("shares of reasons are of all families and are never summed", () => {
     const rows = sqlJson<{ reason: string; share: number }>(
       data,
