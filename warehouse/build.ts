@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { type DuckDBConnection, listValue } from "@duckdb/node-api";
+import { type DuckDBAppender, type DuckDBConnection, listValue } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
 import { faultPoint } from "../lib/faults.ts";
 import { SEEDS_DIR } from "../sources/lib/catalogue.ts";
@@ -168,6 +168,22 @@ export async function loadSeeds(connection: DuckDBConnection) {
   `);
 }
 
+/** A document's metadata columns, in the order of raw.documents (document_id … byte_size). */
+function appendDocumentFields(a: DuckDBAppender, doc: KnownDocument): void {
+  a.appendVarchar(doc.documentId);
+  a.appendVarchar(doc.centreId);
+  a.appendVarchar(doc.kind);
+  a.appendVarchar(doc.title);
+  a.appendVarchar(doc.fileName);
+  a.appendVarchar(doc.origin);
+  a.appendValue(listValue(doc.periods));
+  if (doc.issuedOn === null) a.appendNull();
+  else a.appendVarchar(doc.issuedOn);
+  if (!doc.receivedAt) a.appendNull();
+  else a.appendVarchar(doc.receivedAt.replace("T", " ").replace("Z", ""));
+  a.appendBigInt(BigInt(doc.byteSize));
+}
+
 /** Append documents and their figures into the raw tables with DuckDB's Appender (bulk, fast). */
 export async function loadRaw(
   connection: DuckDBConnection,
@@ -179,16 +195,7 @@ export async function loadRaw(
   const optional = (a: typeof observations, v: string | null) =>
     v === null ? a.appendNull() : a.appendVarchar(v);
   for (const { doc, extraction } of docs) {
-    documents.appendVarchar(doc.documentId);
-    documents.appendVarchar(doc.centreId);
-    documents.appendVarchar(doc.kind);
-    documents.appendVarchar(doc.title);
-    documents.appendVarchar(doc.fileName);
-    documents.appendVarchar(doc.origin);
-    documents.appendValue(listValue(doc.periods));
-    optional(documents, doc.issuedOn);
-    optional(documents, doc.receivedAt ? doc.receivedAt.replace("T", " ").replace("Z", "") : null);
-    documents.appendBigInt(BigInt(doc.byteSize));
+    appendDocumentFields(documents, doc);
     documents.appendVarchar(extraction.extractorId);
     documents.endRow();
     extraction.observations.forEach((o, i) => {
@@ -325,23 +332,13 @@ export async function loadCachedRaw(
     )`);
   try {
     const stage = await connection.createAppender("load_documents", "main", "temp");
-    const optional = (v: string | null) => (v === null ? stage.appendNull() : stage.appendVarchar(v));
     for (let start = 0; start < docs.length; start += READ_BATCH) {
       const batch = docs.slice(start, start + READ_BATCH);
       // Bytes, not strings: DuckDB checks the UTF-8 itself (decode), no JS string per file.
       const contents = await Promise.all(batch.map((d) => readFile(d.cacheFile)));
       batch.forEach(({ doc }, i) => {
         stage.appendInteger(start + i);
-        stage.appendVarchar(doc.documentId);
-        stage.appendVarchar(doc.centreId);
-        stage.appendVarchar(doc.kind);
-        stage.appendVarchar(doc.title);
-        stage.appendVarchar(doc.fileName);
-        stage.appendVarchar(doc.origin);
-        stage.appendValue(listValue(doc.periods));
-        optional(doc.issuedOn);
-        optional(doc.receivedAt ? doc.receivedAt.replace("T", " ").replace("Z", "") : null);
-        stage.appendBigInt(BigInt(doc.byteSize));
+        appendDocumentFields(stage, doc);
         stage.appendBlob(contents[i] as Uint8Array);
         stage.endRow();
       });
