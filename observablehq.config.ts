@@ -86,12 +86,15 @@ export default {
   ],
   // city pages; and files copied under fixed names, which pages fetch only when the reader asks for them:
   // one centre's figures with provenance ("skąd ta liczba?"), one series for Porównanie miast, one centre's
-  // reasons for assistance for Rodziny
+  // reasons for assistance for Rodziny, one centre's coverage and data-quality findings for Jakość danych
   dynamicPaths: [
     ...centres.map((c) => `/miasto/${c.centre_id}`),
     ...centres.map((c) => `/data/centre/${c.centre_id}.json`),
     ...seriesFiles.map((f) => `/data/series/${f}.json`),
     ...pageCentres.map((c) => `/data/reasons/${c}.json`),
+    // one centre's coverage and findings for Jakość danych ("_": findings tied to no centre)
+    ...centres.map((c) => `/data/quality/${c.centre_id}.json`),
+    "/data/quality/_.json",
   ],
   // The default pulls Google Fonts; the theme and Inputs' CSS come from style.css instead.
   globalStylesheets: [],

@@ -1,7 +1,7 @@
 // Every data loader against a snapshot published by a real pipeline run: the columns each page reads are
 // there, values keep their types, and a loader fails loudly instead of writing an empty file.
 import { spawnSync } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,29 +69,10 @@ const PAGE_COLUMNS: Record<string, string[]> = {
     "is_whole_year_count",
     "note_pl",
     "numerator_observation_id",
-    "numerator_document_title",
-    "numerator_line",
-    "numerator_quote",
     "denominator_observation_id",
-    "denominator_document_title",
-    "denominator_line",
-    "denominator_quote",
+    "rank",
   ],
-  "quality.json": [
-    "centre_id",
-    "centre_name",
-    "period_id",
-    "period_label",
-    "metric_id",
-    "metric_label",
-    "breakdown",
-    "document_title",
-    "line",
-    "check_name",
-    "severity",
-    "message_pl",
-  ],
-  "coverage.json": ["centre_id", "centre_name", "period_id", "period_label", "metric_id", "metric_label"],
+  "quality.json": ["centre_id", "centre_name", "warnings", "infos"],
 };
 
 function runLoader(file: string, dataDir: string, args: string[] = []) {
@@ -281,14 +262,60 @@ describe("data loaders on a freshly published snapshot", () => {
       (r) => r.centre_id === "katowice" && r.measure === "families_per_family_assistant",
     );
     expect(katowice?.numerator).toBe(291);
-    expect(String(katowice?.numerator_quote)).toContain("291");
-    expect(String(katowice?.denominator_quote)).toMatch(/16|szesnast/i);
-    expect(katowice?.numerator_line).toBeGreaterThan(0);
+    // the page ships ids only; "skąd ta liczba?" finds the figure in the centre's own file
+    const figures = new Map(
+      (
+        json("centre/[centre].json", data, ["--centre", "katowice"]) as {
+          observations: { observation_id: string; quote: string; line: number }[];
+        }
+      ).observations.map((o) => [o.observation_id, o]),
+    );
+    const numerator = figures.get(String(katowice?.numerator_observation_id));
+    expect(numerator?.quote).toContain("291");
+    expect(numerator?.line).toBeGreaterThan(0);
+    expect(figures.get(String(katowice?.denominator_observation_id))?.quote).toMatch(/16|szesnast/i);
     for (const r of rows) {
       if (r.numerator !== null) expect(r.numerator_observation_id, JSON.stringify(r)).toBeTruthy();
       if (r.denominator !== null) expect(r.denominator_observation_id, JSON.stringify(r)).toBeTruthy();
-      if (r.denominator === null) expect(r.denominator_quote).toBeNull();
+      if (r.denominator === null) expect(r.denominator_observation_id).toBeNull();
+      expect(r.rank).toBeGreaterThan(0);
     }
+    expect(rows.filter((r) => r.numerator_quote !== undefined)).toEqual([]);
+    // Kadry says how many centres the loader kept: the page's limit is the loader's
+    const limit = (file: string) =>
+      readFileSync(join(ROOT, file), "utf8").match(/const STAFFING_CENTRES = (\d+);/)?.[1];
+    expect(limit("dashboards/kadry.md")).toBeDefined();
+    expect(limit("dashboards/kadry.md")).toBe(limit("dashboards/data/staffing.json.ts"));
+  });
+
+  it("gives Jakość danych counts per centre and each centre's coverage and findings in its own file", () => {
+    const counts = json("quality.json", data) as {
+      centre_id: string | null;
+      warnings: number;
+      infos: number;
+    }[];
+    const findings = counts.reduce((n, r) => n + r.warnings + r.infos, 0);
+    const centres = (json("centres.json", data) as { centre_id: string }[]).map((c) => c.centre_id);
+    let seen = 0;
+    for (const id of [...centres, "_"]) {
+      const file = json("quality/[centre].json", data, ["--centre", id]) as {
+        centre_id: string;
+        coverage: { period_id: string; metric_id: string }[];
+        quality: { centre_id: string | null; severity: string }[];
+      };
+      expect(file.centre_id).toBe(id);
+      for (const q of file.quality) expect(q.centre_id).toBe(id === "_" ? null : id);
+      if (id !== "_") expect(file.coverage.length, id).toBeGreaterThan(0);
+      const count = counts.find((r) => (r.centre_id ?? "_") === id);
+      expect(file.quality.filter((q) => q.severity === "warn").length).toBe(count?.warnings ?? 0);
+      seen += file.quality.length;
+    }
+    expect(seen).toBe(findings);
+    // the Jaworzno contradiction (14 vs 12 families) is a warning in Jaworzno's file
+    expect(counts.find((r) => r.centre_id === "jaworzno")?.warnings).toBeGreaterThan(0);
+    const bad = runLoader("quality/[centre].json.ts", data, ["--centre", "../etc"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/malformed --centre/);
   });
 
   it("describes every metric in Polish (the catalogue's description_pl)", () => {
@@ -439,6 +466,8 @@ describe("data loaders on a freshly published snapshot", () => {
         ...centres.map((c) => `/data/centre/${c.centre_id}.json`),
         ...series.series.flatMap((s) => s.kinds.map((k) => `/data/series/${k}/${s.slug}.json`)),
         ...centres.map((c) => `/data/reasons/${c.centre_id}.json`), // ≤ PAGE_CENTRES: all four here
+        ...centres.map((c) => `/data/quality/${c.centre_id}.json`),
+        "/data/quality/_.json",
       ].sort(),
     );
     expect(config.globalStylesheets).toEqual([]);

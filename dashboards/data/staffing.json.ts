@@ -1,29 +1,31 @@
 // Staffing against statutory norms: residents per social worker (2 000) and families per family
 // assistant (15 at a time). One row per centre, period, measure and programme; ratio null when unknown.
-// Each side carries the provenance of the figure it was read from (marts.staffing's observation ids), so
-// "skąd ta liczba?" leads to the document, line and quote without shipping every figure to the page.
+// No quotes: each side carries the id of the figure it was read from (marts.staffing's observation ids),
+// and "skąd ta liczba?" fetches the centre's file (data/centre/<centre_id>.json) when asked. Per measure,
+// at most STAFFING_CENTRES centres: those breaching the norm most (highest ratio / norm in any period);
+// any other centre's ratios are in its file, which Kadry loads when the reader picks the centre.
 import { jsonLoader } from "./warehouse.ts";
 
-const side = (alias: string, prefix: string) =>
-  `${alias}.observation_id as ${prefix}_observation_id, ${alias}d.title as ${prefix}_document_title,
-   ${alias}d.file_name as ${prefix}_file_name, ${alias}.line as ${prefix}_line, ${alias}.quote as ${prefix}_quote,
-   ${alias}.label as ${prefix}_label, ${alias}.flags as ${prefix}_flags, ${alias}.note as ${prefix}_note,
-   ${alias}.is_corrected as ${prefix}_is_corrected`;
+const STAFFING_CENTRES = 20;
 
 await jsonLoader(
   import.meta.url,
-  `select s.centre_id, c.name_pl as centre_name, s.period_id, coalesce(p.label_pl, s.period_id) as period_label,
+  `with ranked as (
+     select measure, centre_id,
+       row_number() over (partition by measure order by worst desc nulls last, centre_id) as rank
+     from (select measure, centre_id, max(ratio / norm) as worst from marts.staffing group by all)
+   )
+   select s.centre_id, c.name_pl as centre_name, s.period_id, coalesce(p.label_pl, s.period_id) as period_label,
      s.measure, s.breakdown, b.label_pl as breakdown_label, s.numerator, s.denominator, s.ratio, s.norm,
-     s.exceeds_norm, s.is_whole_year_count, s.note_pl, ${side("n", "numerator")}, ${side("d", "denominator")}
+     s.exceeds_norm, s.is_whole_year_count, s.note_pl, s.numerator_observation_id, s.denominator_observation_id,
+     r.rank
    from marts.staffing s
+   join ranked r using (measure, centre_id)
    join marts.dim_centre c using (centre_id)
    left join marts.dim_period p using (period_id)
    left join marts.dim_breakdown b on b.vocabulary = 'programme' and b.breakdown_id = s.breakdown
-   left join marts.fct_observation n on n.observation_id = s.numerator_observation_id
-   left join marts.dim_document nd on nd.document_id = n.document_id
-   left join marts.fct_observation d on d.observation_id = s.denominator_observation_id
-   left join marts.dim_document dd on dd.document_id = d.document_id
-   order by s.measure, s.centre_id, s.period_id, s.breakdown nulls first`,
+   where r.rank <= ${STAFFING_CENTRES}
+   order by s.measure, r.rank, s.period_id, s.breakdown nulls first`,
   {
     columns: [
       "centre_id",
@@ -40,10 +42,7 @@ await jsonLoader(
       "exceeds_norm",
       "is_whole_year_count",
       "note_pl",
-      "numerator_observation_id",
-      "numerator_quote",
-      "denominator_observation_id",
-      "denominator_quote",
+      "rank",
     ],
   },
 );

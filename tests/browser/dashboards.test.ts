@@ -220,10 +220,15 @@ describe("the dashboards in Chromium", () => {
     await expect.poll(() => quote.isVisible()).toBe(true);
     expect(text(await quote.textContent())).toContain("291");
     await page.screenshot({ path: artifact("/kadry", "-provenance"), fullPage: false });
+    // nothing shown as a bare value (an empty string displayed is '""')
+    expect(text(await page.locator("#observablehq-main").textContent())).not.toContain('""');
 
     const jakosc = await visit("/jakosc");
     const body = text(await jakosc.page.locator("#observablehq-main").textContent());
     expect(body).toContain("Terminy sprawozdań");
+    // every late report in the table says so, not only one of them
+    const lateCells = await jakosc.page.locator("td strong.bad", { hasText: /^spóźnione$/ }).count();
+    expect(lateCells).toBe(Number(body.match(/(\d+) spóźnion/)?.[1] ?? 0));
     expect(body).not.toMatch(/\b(the document ends|no year in the sentence|read as the year)\b/);
     const tables = text((await jakosc.page.locator("table.figures-table").allTextContents()).join("\n"));
     expect(tables).not.toMatch(/\d\.0\b/); // numbers from SQL ("13737.0") in Polish form

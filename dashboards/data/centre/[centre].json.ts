@@ -38,7 +38,7 @@ await runLoader(import.meta.url, () =>
     const staffing = await runQuery(
       `select s.period_id, coalesce(p.label_pl, s.period_id) as period_label, s.measure, s.breakdown,
          b.label_pl as breakdown_label, s.numerator, s.denominator, s.ratio, s.norm, s.exceeds_norm,
-         s.is_whole_year_count, s.note_pl
+         s.is_whole_year_count, s.note_pl, s.numerator_observation_id, s.denominator_observation_id
        from marts.staffing s
        left join marts.dim_period p using (period_id)
        left join marts.dim_breakdown b on b.vocabulary = 'programme' and b.breakdown_id = s.breakdown
