@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { searchCities, topCities } from "./components/compare.ts";
 import { excelCell, toExcelCsv } from "./components/excel-csv.ts";
 import { latestChange, type Observation, seriesOf } from "./components/figures.ts";
 import {
@@ -177,5 +178,34 @@ describe("series and comparable periods", () => {
       ["2023", null, 2],
     ]);
     expect(series && latestChange(series)?.delta).toBeNull();
+  });
+});
+
+describe("Porównanie miast with many cities", () => {
+  const city = (i: number, value: number | null) => ({ centre_id: `c${i}`, label: `Gmina ${i}`, value });
+
+  it("shows every city while they are few, missing ones too", () => {
+    const rows = [city(1, 5), city(2, null), city(3, 7)];
+    expect(topCities(rows, { limit: 3 })).toEqual({ shown: rows, hidden: 0, withoutValue: 0 });
+  });
+
+  it("keeps the highest values past the limit, never a missing value as the lowest, and the searched city", () => {
+    const rows = Array.from({ length: 40 }, (_, i) => city(i, i % 10 === 0 ? null : i));
+    const { shown, hidden, withoutValue } = topCities(rows, { limit: 5, keep: ["c3", "c20"] });
+    expect(shown.map((r) => r.centre_id)).toEqual(["c39", "c38", "c37", "c36", "c35", "c3", "c20"]);
+    expect(hidden).toBe(33);
+    expect(withoutValue).toBe(3); // c0, c10, c30 (c20 is kept)
+  });
+
+  it("finds a city by name without Polish letters or case", () => {
+    const rows = [
+      { centre_id: "wroclaw", label: "Wrocław" },
+      { centre_id: "kk", label: "Kędzierzyn-Koźle" },
+      { centre_id: "lodz", label: "Łódź" },
+    ];
+    expect(searchCities(rows, "wroc")).toEqual(["wroclaw"]);
+    expect(searchCities(rows, "KEDZIERZYN")).toEqual(["kk"]);
+    expect(searchCities(rows, "lodz")).toEqual(["lodz"]);
+    expect(searchCities(rows, "  ")).toEqual([]);
   });
 });
