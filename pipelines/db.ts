@@ -110,6 +110,20 @@ export type Db = Kysely<Database>;
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 /** A pg pool whose clients' errors (a connection lost, Postgres stopping) go to `onError`, never crash. */
+/**
+ * Rows per INSERT when many are written at once: Postgres takes at most 65,535 parameters in one
+ * statement, and a national run log has tens of thousands of documents and partitions (× ~10 columns).
+ */
+export const INSERT_BATCH = 2000;
+
+/** Run `write` on consecutive slices of `rows` of at most INSERT_BATCH rows (in order; none for no rows). */
+export async function inBatches<T>(
+  rows: readonly T[],
+  write: (batch: T[]) => Promise<unknown>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) await write(rows.slice(i, i + INSERT_BATCH));
+}
+
 export function createPool(connectionString: string, onError: (e: Error) => void, max = 12): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
   pool.on("error", onError);

@@ -12,7 +12,7 @@ import { openDuckDb, queryRows } from "../warehouse/duckdb.ts";
 import { extractionCodeVersion } from "../warehouse/extract.ts";
 import { buildFingerprint } from "../warehouse/incremental.ts";
 import type { KnownDocument } from "../warehouse/store.ts";
-import type { Db } from "./db.ts";
+import { type Db, inBatches } from "./db.ts";
 
 export interface PublishedDocument {
   document_id: string;
@@ -82,54 +82,57 @@ export function publishedContentKey(p: Published | null): string | null {
 
 /** Give every known document a row in the run log (bundled reports and those stored before the service ran). */
 export async function registerKnownDocuments(db: Db, known: KnownDocument[]): Promise<void> {
-  if (known.length === 0) return;
-  await db
-    .insertInto("obs.documents")
-    .values(
-      known.map((d) => ({
-        document_id: d.documentId,
-        file_name: d.fileName,
-        origin: d.origin,
-        centre_id: d.centreId,
-        kind: d.kind,
-        periods: d.periods,
-        state: "stored" as const,
-        received_at: d.receivedAt,
-      })),
-    )
-    .onConflict((oc) => oc.column("document_id").doNothing())
-    .execute();
+  await inBatches(known, (batch) =>
+    db
+      .insertInto("obs.documents")
+      .values(
+        batch.map((d) => ({
+          document_id: d.documentId,
+          file_name: d.fileName,
+          origin: d.origin,
+          centre_id: d.centreId,
+          kind: d.kind,
+          periods: d.periods,
+          state: "stored" as const,
+          received_at: d.receivedAt,
+        })),
+      )
+      .onConflict((oc) => oc.column("document_id").doNothing())
+      .execute(),
+  );
 }
 
 /** Set loaded / superseded from the published snapshot. Returns how many documents are current. */
 export async function syncDocumentStates(db: Db, published?: Published | null): Promise<number> {
   const p = published === undefined ? await readPublished() : published;
   if (!p || p.documents.length === 0) return 0;
-  await db
-    .insertInto("obs.documents")
-    .values(
-      p.documents.map((d) => ({
-        document_id: d.document_id,
-        file_name: d.file_name,
-        origin: d.origin,
-        centre_id: d.centre_id,
-        kind: d.kind,
-        periods: d.periods,
-        received_at: d.received_at,
-        state: d.is_current ? ("loaded" as const) : ("superseded" as const),
-        superseded_by: d.superseded_by,
-        loaded_at: new Date(),
-      })),
-    )
-    .onConflict((oc) =>
-      oc.column("document_id").doUpdateSet({
-        state: sql`excluded.state`,
-        superseded_by: sql`excluded.superseded_by`,
-        error: null,
-        loaded_at: sql`coalesce(obs.documents.loaded_at, excluded.loaded_at)`,
-        updated_at: sql`now()`,
-      }),
-    )
-    .execute();
+  await inBatches(p.documents, (batch) =>
+    db
+      .insertInto("obs.documents")
+      .values(
+        batch.map((d) => ({
+          document_id: d.document_id,
+          file_name: d.file_name,
+          origin: d.origin,
+          centre_id: d.centre_id,
+          kind: d.kind,
+          periods: d.periods,
+          received_at: d.received_at,
+          state: d.is_current ? ("loaded" as const) : ("superseded" as const),
+          superseded_by: d.superseded_by,
+          loaded_at: new Date(),
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column("document_id").doUpdateSet({
+          state: sql`excluded.state`,
+          superseded_by: sql`excluded.superseded_by`,
+          error: null,
+          loaded_at: sql`coalesce(obs.documents.loaded_at, excluded.loaded_at)`,
+          updated_at: sql`now()`,
+        }),
+      )
+      .execute(),
+  );
   return p.documents.filter((d) => d.is_current).length;
 }

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { listDocuments } from "../../warehouse/store.ts";
 import { partitionsOfDocuments } from "../calendar.ts";
 import { defineTask } from "../context.ts";
+import { inBatches } from "../db.ts";
 
 /** How long the run log keeps finished runs and stopped worker pools. */
 const KEEP_RUNS = "180 days";
@@ -24,12 +25,13 @@ export default defineTask({
     const previous = new Map(before.map((p) => [key(p), p.state]));
     await ctx.db.transaction().execute(async (trx) => {
       await trx.deleteFrom("obs.partitions").execute();
-      if (partitions.length > 0) {
-        await trx
+      const checkedAt = new Date();
+      await inBatches(partitions, (batch) =>
+        trx
           .insertInto("obs.partitions")
-          .values(partitions.map((p) => ({ ...p, checked_at: new Date() })))
-          .execute();
-      }
+          .values(batch.map((p) => ({ ...p, checked_at: checkedAt })))
+          .execute(),
+      );
     });
     // Changes since the last check, one line each (the first check only counts).
     for (const p of previous.size > 0 ? partitions : []) {
