@@ -20,6 +20,7 @@ import {
   extractAll,
   listExtracted,
   loadCachedRaw,
+  loadPartitions,
   loadRaw,
   loadSeeds,
   publishWarehouse,
@@ -30,7 +31,13 @@ import {
 import { openDuckDb } from "../warehouse/duckdb.ts";
 import { recordBuildInfo } from "../warehouse/incremental.ts";
 import { Phases, progress, reportResult } from "./lib/child.ts";
-import { addNationalSeeds, inputPaths, restoreGminaIds, restoreGminaIdsSql } from "./lib/national.ts";
+import {
+  addNationalSeeds,
+  benchPartitions,
+  inputPaths,
+  restoreGminaIds,
+  restoreGminaIdsSql,
+} from "./lib/national.ts";
 
 const { values } = parseArgs({
   options: { input: { type: "string" }, "js-objects": { type: "boolean", default: false } },
@@ -65,6 +72,8 @@ try {
     observations = await loadCachedRaw(db.connection, listed, log);
     await restoreGminaIdsSql(db.connection);
   } else observations = await loadRaw(db.connection, docs ?? []);
+  // The report calendar, as the service's build task passes it (a fixed day: builds compare equal).
+  await loadPartitions(db.connection, benchPartitions((listed ?? docs ?? []).map((d) => d.doc)));
   t.mark("load");
   models = await runModels(db.connection, log);
   await recordBuildInfo(db.connection);

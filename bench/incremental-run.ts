@@ -5,7 +5,8 @@
  *   2. it is stored like an ingested document (metadata + extraction cache);
  *   3. the known documents are listed and compared with the published snapshot (what is new);
  *   4. incrementalRefresh: copy the snapshot, add the report's rows, update the touched gmina's
- *      models, run its data tests, publish.
+ *      models, replace the report calendar's partitions (as the service's build task does), run the
+ *      data tests, publish.
  *
  *   OBS_DATA_DIR=… node --import tsx bench/incremental-run.ts --input DIR
  */
@@ -20,7 +21,7 @@ import { extractKnownDocument } from "../warehouse/extract.ts";
 import { incrementalRefresh } from "../warehouse/incremental.ts";
 import { KnownDocument, listDocuments } from "../warehouse/store.ts";
 import { Phases, progress, reportResult } from "./lib/child.ts";
-import { inputPaths, restoreGminaIds } from "./lib/national.ts";
+import { benchPartitions, inputPaths, restoreGminaIds } from "./lib/national.ts";
 import { storeNational } from "./prepare-store.ts";
 
 const { values } = parseArgs({ options: { input: { type: "string" } } });
@@ -73,12 +74,16 @@ for (const doc of known.filter((d) => !published.has(d.documentId))) {
   added.push({ doc, extraction: await extractKnownDocument(doc) });
 }
 restoreGminaIds(added);
+// The report calendar as of this build, as the service's build task passes it: raw.partitions is
+// replaced and marts.partition_status rebuilt (the verification compares it with a full build's).
+const partitions = benchPartitions(known);
 t.mark("diff");
 
 // 4. Build only what the report touches, test it, publish.
 let declined: string | null = null;
 const result = await incrementalRefresh({
   documents: added,
+  partitions,
   log: (line) => {
     if (/full build is needed|Nothing new/.test(line)) declined = line;
     progress(line);

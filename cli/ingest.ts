@@ -114,7 +114,7 @@ await runCommand(
     if (outcome.published) {
       const s = outcome.published;
       progress(
-        `Published ${s.observations} figures from ${s.documents} documents in ${Number(s.seconds ?? 0).toFixed(1)} s`,
+        `Published ${s.observations} figures from ${s.documents} documents in ${Number(s.seconds ?? 0).toFixed(1)} s${s.incremental ? " (incremental build)" : ""}`,
       );
     } else if (outcome.unchanged) {
       progress("Nothing new to load; the warehouse is unchanged.");

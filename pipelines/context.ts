@@ -38,6 +38,8 @@ export interface PublishSummary {
   warnings: number;
   publishedPath: string;
   seconds: number;
+  /** Built incrementally from the previous snapshot (warehouse/incremental.ts). */
+  incremental?: boolean;
 }
 
 /**

@@ -12,7 +12,13 @@ import { z } from "zod";
 /** Cron adds `_cron: { ts, backfilled }` to the payloads it schedules; tasks ignore it. */
 const Cron = { _cron: z.object({ ts: z.string(), backfilled: z.boolean().optional() }).optional() };
 
-const BuildCounts = z.object({ documents: z.number(), observations: z.number(), models: z.number() });
+const BuildCounts = z.object({
+  documents: z.number(),
+  observations: z.number(),
+  models: z.number(),
+  /** Built incrementally (warehouse/incremental.ts) from the published snapshot; absent: a full build. */
+  incremental: z.boolean().optional(),
+});
 
 export const Payloads = {
   discover_documents: z.object({
@@ -41,6 +47,11 @@ export const Payloads = {
     startedAt: z.number().optional(),
     /** Code fingerprint + document set of the build (published.ts): a second build of it is skipped. */
     contentKey: z.string().optional(),
+    /**
+     * The build's data tests ran already (an incremental build tests its touched centres as it goes,
+     * warnings recorded): publish it without testing it again. Absent: run every test.
+     */
+    tested: z.object({ warnings: z.number() }).optional(),
   }),
   publish_warehouse: z.object({
     buildPath: z.string(),

@@ -83,7 +83,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   ctx.events.on("document", (d) => log(describeOutcome(d)));
   ctx.events.on("published", (s) =>
     log(
-      `Published ${s.observations} figures from ${s.documents} documents (${s.models} models, ${s.warnings} warnings) in ${s.seconds.toFixed(1)} s → ${s.publishedPath}`,
+      `Published ${s.observations} figures from ${s.documents} documents (${s.models} models, ${s.warnings} warnings) in ${s.seconds.toFixed(1)} s${s.incremental ? " (incremental build)" : ""} → ${s.publishedPath}`,
     ),
   );
 

@@ -54,7 +54,7 @@ export function setBuildsInUse(fn: (() => Promise<Iterable<string>>) | null): vo
  * cannot be asked, any build untouched for 6 hours. When it cannot be told which builds are in
  * use, none is removed.
  */
-async function removeStaleBuilds(log: Log, current: string) {
+export async function removeStaleBuilds(log: Log, current: string) {
   const { builds } = dataPaths();
   const names = await readdir(builds).catch(() => [] as string[]);
   if (names.length === 0) return;

@@ -20,13 +20,23 @@
  *
  * Anything it cannot do incrementally (a document removed, the code or models changed, no snapshot)
  * returns null, and the caller runs a full build. The result equals a full build of the same
- * documents (the benchmark compares every table, bench/lib/compare.ts), apart from
- * dim_document.loaded_at.
+ * documents and report calendar (bench/lib/compare.ts compares every table: the benchmark, and
+ * tests/pipeline/warehouse.test.ts with the report calendar), apart from dim_document.loaded_at.
  *
- * incrementalBuild stops before the publish (for the service: its build task can hand the tested
- * build to its publish task); incrementalRefresh publishes too (refresh({ incremental: true })).
- * Callers that know which documents arrived pass documentIds: finding them by listing every known
- * document costs seconds at national scale.
+ * The report calendar (raw.partitions → marts.partition_status) is not per document: a caller that
+ * passes `partitions` (the service's build task does, as for a full build) has raw.partitions
+ * replaced in the copy and every model reading it rebuilt whole, with its tests run whole.
+ *
+ * The service uses it: its build task (pipelines/tasks/build_warehouse.ts), unless forced (`npm run
+ * refresh`), gives incrementalBuild the documents the published snapshot lacks, hands the tested
+ * build on (run_data_tests then publishes it without testing it again) and runs a full build when
+ * this returns null or throws (a failing error test: the full build's tests then find and reject the
+ * document that fails, as they always did). incrementalBuild stops before the publish;
+ * incrementalRefresh publishes too (refresh({ incremental: true }), the benchmark). Callers that know
+ * which documents arrived pass documentIds: finding them by listing every known document costs
+ * seconds at national scale. The fault points of a full build (lib/faults.ts: build:after-load,
+ * build:mid-models, test:mid-tests) are on this path too, and it removes abandoned builds as a full
+ * build does.
  */
 import { createHash } from "node:crypto";
 import { constants, copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
@@ -34,13 +44,17 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
+import { faultPoint } from "../lib/faults.ts";
 import {
   DataTestsFailed,
   type Log,
+  loadPartitions,
   loadRaw,
   newBuildPath,
   publishWarehouse,
+  type RawPartition,
   recordWarning,
+  removeStaleBuilds,
   type TestOutcome,
 } from "./build.ts";
 import { openDuckDb, queryRows, sqlString } from "./duckdb.ts";
@@ -78,6 +92,9 @@ export const CROSS_CENTRE: Record<string, { guard: string; global: string[] }> =
 
 /** The tables that change when documents are added. */
 const RAW_TABLES = ["raw.documents", "raw.observations"];
+
+/** The report calendar's partitions: replaced whole when the caller passes them. */
+const RAW_PARTITIONS = "raw.partitions";
 
 const TABLE_REF = /\b(raw|seeds|staging|intermediate|marts)\.([a-z_][a-z0-9_]*)\b(?!\.)/g;
 
@@ -125,7 +142,9 @@ export interface IncrementalResult {
   centres: string[];
   documents: number;
   observations: number;
+  /** Models recomputed (steps). */
   models: number;
+  /** Failed warning tests of the whole build (what a full build's testWarehouse counts). */
   warnings: number;
   steps: ModelStep[];
   phases: Record<string, number>;
@@ -181,7 +200,7 @@ const guardValue = async (connection: DuckDBConnection, sql: string) =>
 export async function applyIncremental(
   connection: DuckDBConnection,
   added: { doc: KnownDocument; extraction: ExtractionResult }[],
-  opts: { log?: Log } = {},
+  opts: { log?: Log; partitions?: RawPartition[] } = {},
 ): Promise<{
   steps: ModelStep[];
   outcomes: TestOutcome[];
@@ -209,13 +228,21 @@ export async function applyIncremental(
     guardsBefore.set(model, await guardValue(connection, guard));
 
   await loadRaw(connection, added);
+  // The report calendar as of this build, for every centre: what reads it is rebuilt whole.
+  const changedWhole = new Set<string>(); // tables that changed beyond the touched centres
+  if (opts.partitions) {
+    await connection.run(`delete from ${RAW_PARTITIONS}`);
+    await loadPartitions(connection, opts.partitions);
+    changedWhole.add(RAW_PARTITIONS);
+  }
+  faultPoint("build:after-load");
 
   // Which models read the new rows, and how each is brought up to date.
   const changed = new Set(RAW_TABLES); // tables whose touched centres' rows changed
-  const changedWhole = new Set<string>(); // tables that changed beyond the touched centres
   const partitioned = new Set(RAW_TABLES); // tables holding exact rows for the touched centres
   const steps: ModelStep[] = [];
-  for (const model of models) {
+  for (const [i, model] of models.entries()) {
+    if (i === Math.floor(models.length / 2)) faultPoint("build:mid-models");
     const refs = refsOf(model.sql);
     if (![...refs].some((r) => changed.has(r) || changedWhole.has(r))) continue;
     const started = performance.now();
@@ -278,7 +305,8 @@ async function testTouched(
   const outcomes: TestOutcome[] = [];
   // In model order, as testWarehouse runs them (warnings land in data_quality as they go); the
   // tests of one model are counted in one query (their round trips were most of the time).
-  for (const model of tested) {
+  for (const [m, model] of tested.entries()) {
+    if (m === Math.floor(tested.length / 2)) faultPoint("test:mid-tests");
     const whole = touched.get(model.id) === "rebuild";
     const tests = testsOf(model).map((t) => ({
       ...t,
@@ -325,7 +353,12 @@ async function testTouched(
   }
   const failedErrors = outcomes.filter((t) => !t.passed && t.severity === "error");
   if (failedErrors.length > 0) throw new DataTestsFailed(failedErrors);
-  return { outcomes, warnings: outcomes.filter((t) => !t.passed && t.severity === "warn").length };
+  // Every failed warning test of the build, touched or not, has its rows in data_quality.
+  const [row] = await queryRows(
+    connection,
+    "select count(distinct check_name) as n from marts.data_quality where check_name like 'test:%'",
+  );
+  return { outcomes, warnings: Number(row?.n ?? 0) };
 }
 
 async function snapshotHas(connection: DuckDBConnection, ids: string[]): Promise<Set<string>> {
@@ -360,6 +393,11 @@ export async function incrementalBuild(
     documentIds?: string[];
     /** The same, already extracted. */
     documents?: { doc: KnownDocument; extraction: ExtractionResult }[];
+    /**
+     * The report calendar as of this build (as buildWarehouse takes it): replaces raw.partitions of
+     * the copy, and marts.partition_status is rebuilt. Without it the snapshot's partitions stay.
+     */
+    partitions?: RawPartition[];
   } = {},
 ): Promise<IncrementalResult | null> {
   const log = opts.log ?? silent;
@@ -376,6 +414,8 @@ export async function incrementalBuild(
 
   const buildPath = newBuildPath();
   await mkdir(dirname(buildPath), { recursive: true });
+  // Builds a killed process left behind (here or in a full build) go, as a full build removes them.
+  await removeStaleBuilds(log, buildPath);
   // A reflink on file systems that have them (btrfs, XFS), a plain copy elsewhere.
   await copyFile(published, buildPath, constants.COPYFILE_FICLONE);
   mark("copy");
@@ -423,7 +463,7 @@ export async function incrementalBuild(
       return null;
     }
     log(`Adding ${added.length} document(s) to a copy of the published snapshot…`);
-    const applied = await applyIncremental(db.connection, added, { log });
+    const applied = await applyIncremental(db.connection, added, { log, partitions: opts.partitions });
     mark("models_and_tests");
     phases.load_and_models = applied.seconds.load_and_models;
     phases.tests = applied.seconds.tests;

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { partitionsOfDocuments } from "../../pipelines/calendar.ts";
 import { CENTRE_IDS, type ExtractedObservation } from "../../sources/lib/observation.ts";
+import type { RawPartition } from "../../warehouse/build.ts";
 import type { ExtractionResult } from "../../warehouse/extract.ts";
 import type { KnownDocument } from "../../warehouse/store.ts";
 import { DOCUMENT_COLUMNS, OBSERVATION_COLUMNS, readCsvAll, readCsvBatches } from "./observations-file.ts";
@@ -39,6 +41,18 @@ export async function addNationalSeeds(connection: DuckDBConnection, dir: string
 }
 
 export type LoadedDocument = { doc: KnownDocument; extraction: ExtractionResult };
+
+/** The day the benchmark's report calendar is checked: the same in every build, so that they compare equal. */
+export const BENCH_CHECKED_AT = new Date("2026-06-01T00:00:00Z");
+
+/**
+ * The report calendar's partitions of these documents (raw.partitions), as the service's build task
+ * gives them to a full and an incremental build, as of BENCH_CHECKED_AT. The calendar knows the
+ * project's four centres only: the gminas have none.
+ */
+export function benchPartitions(docs: KnownDocument[]): RawPartition[] {
+  return partitionsOfDocuments(docs, BENCH_CHECKED_AT).map((p) => ({ ...p, checked_at: BENCH_CHECKED_AT }));
+}
 
 const orNull = (s: string | undefined) => (s === undefined || s === "" ? null : s);
 

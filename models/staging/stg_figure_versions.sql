@@ -39,6 +39,9 @@ newest_edition as (
 select
     f.observation_id,
     f.document_id,
+    -- the centre's figures depend on its own documents only: an incremental build updates it centre by
+    -- centre (warehouse/incremental.ts partitions models by centre_id and rebuilds those without one)
+    f.centre_id,
     f.document_is_current and n.newest_document_id = f.document_id as is_current,
     case
         when not f.document_is_current then f.document_superseded_by

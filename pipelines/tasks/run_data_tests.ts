@@ -18,12 +18,26 @@ export interface RejectedDocument {
  * stays as it was), unless it is caused by documents that are not yet published: those are rejected
  * (run log state `rejected` with the failed test, their files moved into the quarantine with the
  * reason) and the warehouse is built again without them. A build whose tests were interrupted may
- * hold half its warnings, so it is thrown away and built again rather than tested twice.
+ * hold half its warnings, so it is thrown away and built again rather than tested twice. A build
+ * tested already (`tested`: an incremental build, whose touched centres' tests ran inside the build
+ * task) goes to the publish as it is.
  */
 export default defineTask({
   name: "run_data_tests",
-  async run({ buildPath, build, startedAt, contentKey }, ctx, helpers) {
+  async run({ buildPath, build, startedAt, contentKey, tested }, ctx, helpers) {
     const exists = (await stat(buildPath).catch(() => null)) !== null;
+    if (exists && tested) {
+      // Nothing here writes to it: a retry after a crash queues the same publish (its key) again.
+      ctx.log("  tested already while it was built (incremental build)");
+      await enqueue(helpers.addJob, "publish_warehouse", {
+        buildPath,
+        build,
+        warnings: tested.warnings,
+        startedAt,
+        contentKey,
+      });
+      return { warnings: tested.warnings, buildPath, incremental: true };
+    }
     if (!exists || helpers.job.attempts > 1) {
       await rm(buildPath, { force: true });
       await enqueue(helpers.addJob, "build_warehouse", { reason: "a build's tests were interrupted" });
