@@ -18,7 +18,7 @@ import { writeSampleReports } from "./lib/reports.ts";
 
 export const FIRST_YEAR = 2011;
 export const LAST_YEAR = 2025;
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export interface Manifest {
   generatorVersion: number;
@@ -165,8 +165,19 @@ export function generate(opts: { out: string; scale: number; seed: number; repor
   );
   writeFileSync(
     join(out, "bench-metrics.csv"),
-    `metric_id,label_pl,unit,aggregation,breakdown_vocabulary,description,legal_basis\n${BENCH_METRICS.map(
-      (m) => csvRow([m.metric_id, m.label_pl, m.unit, m.aggregation, "", "Synthetic benchmark metric.", ""]),
+    `metric_id,label_pl,unit,aggregation,breakdown_vocabulary,description,legal_basis,description_pl\n${BENCH_METRICS.map(
+      // description_pl too: the dashboards' data dictionary requires one for every metric
+      (m) =>
+        csvRow([
+          m.metric_id,
+          m.label_pl,
+          m.unit,
+          m.aggregation,
+          "",
+          "Synthetic benchmark metric.",
+          "",
+          "Wskaźnik syntetyczny benchmarku (dane wygenerowane, nie ze sprawozdań).",
+        ]),
     ).join("")}`,
   );
 

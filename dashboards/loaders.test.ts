@@ -282,10 +282,12 @@ describe("data loaders on a freshly published snapshot", () => {
     }
     expect(rows.filter((r) => r.numerator_quote !== undefined)).toEqual([]);
     // Kadry says how many centres the loader kept: the page's limit is the loader's
-    const limit = (file: string) =>
-      readFileSync(join(ROOT, file), "utf8").match(/const STAFFING_CENTRES = (\d+);/)?.[1];
-    expect(limit("dashboards/kadry.md")).toBeDefined();
-    expect(limit("dashboards/kadry.md")).toBe(limit("dashboards/data/staffing.json.ts"));
+    for (const name of ["STAFFING_CENTRES", "ALL_PERIODS_CENTRES"]) {
+      const limit = (file: string) =>
+        readFileSync(join(ROOT, file), "utf8").match(new RegExp(`const ${name} = (\\d+);`))?.[1];
+      expect(limit("dashboards/kadry.md"), name).toBeDefined();
+      expect(limit("dashboards/kadry.md"), name).toBe(limit("dashboards/data/staffing.json.ts"));
+    }
   });
 
   it("gives Jakość danych counts per centre and each centre's coverage and findings in its own file", () => {

@@ -42,6 +42,18 @@ export interface TrendRow extends Provenance {
   value: number | null;
 }
 
+/** Beyond this many points a trend chart labels only each city's last value (the tooltip has them all). */
+const LABELLED_POINTS = 40;
+
+function lastPoints(rows: TrendRow[]): TrendRow[] {
+  const last = new Map<string, TrendRow>();
+  for (const r of rows) {
+    const seen = last.get(r.centre_name);
+    if (!seen || periodOrder(seen.period_id) < periodOrder(r.period_id)) last.set(r.centre_name, r);
+  }
+  return [...last.values()];
+}
+
 /** One line per city over periods of one kind (years or half-years, never both); a gap breaks the line. */
 export function trendChart(
   rows: TrendRow[],
@@ -95,7 +107,8 @@ export function trendChart(
         strokeWidth: 2,
       }),
       Plot.dot(drawn, { x: "period_id", y: "value", fill: "centre_name", r: 4 }),
-      Plot.text(drawn, {
+      // every value while they are few; with many (a long series, many cities), each city's last one
+      Plot.text(drawn.length <= LABELLED_POINTS ? drawn : lastPoints(drawn), {
         x: "period_id",
         y: "value",
         text: (d: TrendRow) => formatNumber(d.value),

@@ -4,6 +4,8 @@
 
 /** At most this many cities in a chart (bars, lines); with more, the highest values. */
 export const CHART_CITIES = 25;
+/** At most this many lines in a trend chart: one colour each (components/colors.ts has seven). */
+export const TREND_LINES = 7;
 /** At most this many rows in the table unless the reader searches for a city. */
 export const TABLE_CITIES = 100;
 

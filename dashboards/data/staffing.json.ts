@@ -1,25 +1,40 @@
 // Staffing against statutory norms: residents per social worker (2 000) and families per family
 // assistant (15 at a time). One row per centre, period, measure and programme; ratio null when unknown.
 // No quotes: each side carries the id of the figure it was read from (marts.staffing's observation ids),
-// and "skąd ta liczba?" fetches the centre's file (data/centre/<centre_id>.json) when asked. Per measure,
-// at most STAFFING_CENTRES centres: those breaching the norm most (highest ratio / norm in any period);
-// any other centre's ratios are in its file, which Kadry loads when the reader picks the centre.
+// and "skąd ta liczba?" fetches the centre's file (data/centre/<centre_id>.json) when asked.
+// A few centres (at most ALL_PERIODS_CENTRES): every period of each. More (2,477 gminas × 30 periods ×
+// programmes would be megabytes): each centre's latest period only, and per measure at most
+// STAFFING_CENTRES centres, those furthest above the norm; any other centre's ratios, every period, are in
+// its own file, which Kadry loads when the reader picks the centre.
 import { jsonLoader } from "./warehouse.ts";
 
 const STAFFING_CENTRES = 20;
+const ALL_PERIODS_CENTRES = 6;
 
 await jsonLoader(
   import.meta.url,
-  `with ranked as (
+  `with dated as (
+     select s.*,
+       dense_rank() over (partition by s.measure, s.centre_id
+                          order by p.end_date desc nulls last, (p.period_kind = 'year') desc) as recency
+     from marts.staffing s
+     left join marts.dim_period p using (period_id)
+   ),
+   shown as (
+     select * from dated
+     where recency = 1 or (select count(distinct centre_id) from marts.staffing) <= ${ALL_PERIODS_CENTRES}
+   ),
+   ranked as (
      select measure, centre_id,
-       row_number() over (partition by measure order by worst desc nulls last, centre_id) as rank
-     from (select measure, centre_id, max(ratio / norm) as worst from marts.staffing group by all)
+       row_number() over (partition by measure order by max(ratio / norm) desc nulls last, centre_id) as rank
+     from shown
+     group by measure, centre_id
    )
    select s.centre_id, c.name_pl as centre_name, s.period_id, coalesce(p.label_pl, s.period_id) as period_label,
      s.measure, s.breakdown, b.label_pl as breakdown_label, s.numerator, s.denominator, s.ratio, s.norm,
      s.exceeds_norm, s.is_whole_year_count, s.note_pl, s.numerator_observation_id, s.denominator_observation_id,
      r.rank
-   from marts.staffing s
+   from shown s
    join ranked r using (measure, centre_id)
    join marts.dim_centre c using (centre_id)
    left join marts.dim_period p using (period_id)
