@@ -626,7 +626,7 @@ async function worker() {
 // 6. Dashboards
 
 async function dashboards() {
-  say("6. Dashboards at national scale: data shipped to the first page…");
+  say("6. Dashboards at national scale: data shipped to the first page, then to the other pages…");
   if (
     !existsSync(join(ROOT, "bench", "dashboards-run.ts")) ||
     !existsSync(join(ROOT, "dashboards", "index.md"))
@@ -642,7 +642,28 @@ async function dashboards() {
   say(
     `  ${String(d.summary ?? "")}${d.first_page_bytes !== undefined ? ` (target < 1 MB: ${verdict(d.first_page_bytes < TARGETS.first_page_bytes)})` : ""}`,
   );
+  // The other pages too (no target of the issue, the same rule: pages aggregate). Their FileAttachments
+  // only: a file a page fetches when the reader picks something (a city, a series) is one centre's or
+  // one series' and is not counted; Dane (downloads on a click) and SQL (the marts, in the browser's
+  // DuckDB) ship whole marts by design and are left out.
+  const pages: Record<string, unknown> = {};
+  for (const page of OTHER_PAGES) {
+    if (!existsSync(join(ROOT, "dashboards", page))) continue;
+    const p = await tsx("bench/dashboards-run.ts", ["--page", page], { env, allowFail: true });
+    if (p.status !== 0) {
+      pages[page] = { status: "failed", error: p.stderr.split("\n").slice(-3).join(" ") };
+      say(`  ${page}: failed`);
+      continue;
+    }
+    const r = p.result as { first_page_bytes: number; first_page_gzip_bytes: number; summary: string };
+    pages[page] = { bytes: r.first_page_bytes, gzip_bytes: r.first_page_gzip_bytes, summary: r.summary };
+    say(`  ${r.summary.replace(/^first page /, "")}`);
+  }
+  report.dashboards_pages = pages;
 }
+
+/** Pages measured besides the first one (section 6). */
+const OTHER_PAGES = ["porownanie.md", "rodziny.md", "niebieska-karta.md", "kadry.md", "jakosc.md"];
 
 // ---------------------------------------------------------------------------------------------
 
