@@ -42,6 +42,15 @@ export interface TrendRow extends Provenance {
   value: number | null;
 }
 
+/**
+ * Every how many periods an axis of `pixels` can name one without its labels running into each other
+ * ("I półr. 2011" is about 70 px wide, "2011" about 40 px).
+ */
+function tickEvery(periods: string[], pixels: number): number {
+  const label = periods.some((p) => p.includes("-H")) ? 70 : 40;
+  return Math.max(1, Math.ceil(label / (pixels / Math.max(1, periods.length))));
+}
+
 /** Beyond this many points a trend chart labels only each city's last value (the tooltip has them all). */
 const LABELLED_POINTS = 40;
 
@@ -78,12 +87,15 @@ export function trendChart(
       segment.set(r, `${centre}#${n}`);
     }
   }
+  // a long series names every n-th period on the axis (all of them are in the tooltip)
+  const every = tickEvery(periods, width - 64 - 32);
   const x = {
     type: "point" as const,
     domain: periods,
     tickFormat: formatPeriodShort,
     label: null,
     padding: 0.4,
+    ...(every > 1 ? { ticks: periods.filter((_, i) => i % every === 0) } : {}),
   };
   const fig = Plot.plot({
     width,
@@ -317,6 +329,9 @@ export interface NkRow extends Provenance {
 }
 
 /** Bars per period; derived H2 in a light colour; periods since the 2023 procedure change in their own panel. */
+/** Bars an NK chart writes its value over; with more, the value is in the tooltip only. */
+const NK_VALUE_LABELS = 12;
+
 export function nkChart(
   rows: NkRow[],
   { width, title, subtitle, caption, unit }: ChartOptions & { unit: string },
@@ -324,15 +339,27 @@ export function nkChart(
   const era = (d: NkRow) => (d.is_series_break ? "od 2023 (nowa procedura)" : "do 2022");
   const eras = [...new Set(rows.map(era))].sort((a) => (a.startsWith("do") ? -1 : 1));
   const kind = (d: NkRow) => (d.is_derived ? "wyliczone: rok − I półrocze" : "odczytane ze sprawozdania");
+  const periods = periodsOf(rows);
+  // A long series (many years, both eras' panels share the axis): every n-th period named, values in
+  // the tooltip only, so that labels do not run into each other.
+  const long = periods.length > NK_VALUE_LABELS;
+  const plotWidth = Math.min(width, 140 + periods.length * 110);
+  const every = tickEvery(periods, (plotWidth - 60) / Math.max(1, eras.length));
   const fig = Plot.plot({
-    width: Math.min(width, 140 + periodsOf(rows).length * 110),
+    width: plotWidth,
     height: 300,
     title,
     subtitle,
     caption,
     marginLeft: 60,
     fx: { domain: eras, label: null, padding: 0.1, axis: eras.length > 1 ? "top" : null },
-    x: { domain: periodsOf(rows), tickFormat: formatPeriodShort, label: null, padding: 0.2 },
+    x: {
+      domain: periods,
+      tickFormat: formatPeriodShort,
+      label: null,
+      padding: 0.2,
+      ...(every > 1 ? { ticks: periods.filter((_, i) => i % every === 0) } : {}),
+    },
     y: { grid: true, tickFormat: (d: number) => formatNumber(d), label: unit, labelArrow: "none" },
     color: {
       domain: ["odczytane ze sprawozdania", "wyliczone: rok − I półrocze"],
@@ -354,16 +381,13 @@ export function nkChart(
           tip: true,
         },
       ),
-      Plot.text(
-        rows.filter((r) => r.value !== null),
-        {
-          fx: era,
-          x: "period_id",
-          y: "value",
-          text: (d: NkRow) => `${formatNumber(d.value)}${d.is_derived ? "*" : ""}`,
-          dy: -8,
-        },
-      ),
+      Plot.text(long ? [] : rows.filter((r) => r.value !== null), {
+        fx: era,
+        x: "period_id",
+        y: "value",
+        text: (d: NkRow) => `${formatNumber(d.value)}${d.is_derived ? "*" : ""}`,
+        dy: -8,
+      }),
       Plot.ruleY([0]),
     ],
   });
