@@ -109,7 +109,6 @@ export type Db = Kysely<Database>;
 /** Dates come back as JS Dates; `date` columns stay 'YYYY-MM-DD' strings. */
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-/** A pg pool whose clients' errors (a connection lost, Postgres stopping) go to `onError`, never crash. */
 /**
  * Rows per INSERT when many are written at once: Postgres takes at most 65,535 parameters in one
  * statement, and a national run log has tens of thousands of documents and partitions (× ~10 columns).
@@ -124,6 +123,7 @@ export async function inBatches<T>(
   for (let i = 0; i < rows.length; i += INSERT_BATCH) await write(rows.slice(i, i + INSERT_BATCH));
 }
 
+/** A pg pool whose clients' errors (a connection lost, Postgres stopping) go to `onError`, never crash. */
 export function createPool(connectionString: string, onError: (e: Error) => void, max = 12): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
   pool.on("error", onError);

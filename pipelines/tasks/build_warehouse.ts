@@ -61,47 +61,35 @@ export default defineTask({
       checked_at: checkedAt,
     }));
     const inc = payload.force ? null : await tryIncremental(documents, published, partitions, ctx.log);
-    if (inc) {
-      if (helpers.abortSignal?.aborted) {
-        await rm(inc.buildPath, { force: true });
-        throw new Error("stopped before the build was published");
-      }
-      const counts = {
-        documents: inc.documents,
-        observations: inc.observations,
-        models: loadModels().length,
-        incremental: true,
-      };
-      await enqueue(helpers.addJob, "run_data_tests", {
-        buildPath: inc.buildPath,
-        build: counts,
-        startedAt,
-        contentKey: key,
-        tested: { warnings: inc.warnings },
-      });
-      return {
-        buildPath: inc.buildPath,
-        ...counts,
-        added: inc.added,
-        centres: inc.centres,
-        modelsRecomputed: inc.models,
-        seconds: inc.seconds,
-        reason: payload.reason ?? null,
-      };
-    }
-    const build = await buildWarehouse({ log: ctx.log, partitions });
+    const build = inc ?? (await buildWarehouse({ log: ctx.log, partitions }));
     if (helpers.abortSignal?.aborted) {
       await rm(build.buildPath, { force: true });
-      throw new Error("stopped before the build was tested");
+      throw new Error(`stopped before the build was ${inc ? "published" : "tested"}`);
     }
-    const counts = { documents: build.documents, observations: build.observations, models: build.models };
+    const counts = {
+      documents: build.documents,
+      observations: build.observations,
+      // an incremental build counts the models it recomputed; the warehouse holds them all
+      models: inc ? loadModels().length : build.models,
+      ...(inc ? { incremental: true } : {}),
+    };
     await enqueue(helpers.addJob, "run_data_tests", {
       buildPath: build.buildPath,
       build: counts,
       startedAt,
       contentKey: key,
+      // its touched centres' tests ran inside incrementalBuild: run_data_tests publishes it as it is
+      ...(inc ? { tested: { warnings: inc.warnings } } : {}),
     });
-    return { buildPath: build.buildPath, ...counts, incremental: false, reason: payload.reason ?? null };
+    return {
+      buildPath: build.buildPath,
+      ...counts,
+      incremental: inc !== null,
+      ...(inc
+        ? { added: inc.added, centres: inc.centres, modelsRecomputed: inc.models, seconds: inc.seconds }
+        : {}),
+      reason: payload.reason ?? null,
+    };
   },
 });
 
