@@ -160,7 +160,10 @@ describe("the whole pipeline as a user runs it: refresh, then SQL", () => {
   });
 
   it("refuses everything but reading the data, with DuckDB's message", () => {
+    const before = hashOf(published);
     const attacks = [
+      `explain analyze copy (select 'x' as a) to '${published}' (use_tmp_file false)`,
+      "explain analyze create temp table t as select 1",
       "select * from read_csv('/etc/passwd')",
       "select * from glob('/etc/*')",
       "copy marts.dim_centre to '/var/tmp/leak.csv'",
@@ -181,6 +184,22 @@ describe("the whole pipeline as a user runs it: refresh, then SQL", () => {
     const bad = npmRun("sql", ["selec nonsense"], data);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/Parser Error/);
+    expect(hashOf(published), "the snapshot byte for byte").toBe(before);
+  });
+
+  it("bounds what SQL prints, and exports a result to a file outside the data directory", () => {
+    const big = npmRun("sql", ["select * from range(1000000)"], data);
+    expect(big.status).toBe(1);
+    expect(big.stdout).toBe("");
+    expect(big.stderr).toMatch(/^error: the result has more than 100 000 rows.*--limit N.*--out <file>/m);
+    const out = join(freshDataDir("obs-sql-out-"), "centres.csv");
+    const r = npmRun("sql", ["--out", out, "select centre_id from marts.dim_centre order by 1"], data);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe("centre_id\njaworzno\nkatowice\nkedzierzyn-kozle\nwroclaw\n");
+    rmSync(join(out, ".."), { recursive: true, force: true });
+    const inside = npmRun("sql", ["--out", join(data, "warehouse", "x.csv"), "select 1"], data);
+    expect(inside.status).toBe(1);
+    expect(inside.stderr).toMatch(/inside the data directory/);
   });
 
   it("has --help on every command", () => {
@@ -189,6 +208,7 @@ describe("the whole pipeline as a user runs it: refresh, then SQL", () => {
       expect(r.status, script).toBe(0);
       expect(r.stdout, script).toMatch(/^Usage: npm run/);
     }
+    expect(npmRun("sql", ["--help"], data).stdout).toMatch(/--limit N[\s\S]*--out FILE/);
   });
 });
 

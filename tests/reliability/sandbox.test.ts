@@ -1,14 +1,26 @@
 /**
  * `npm run sql` is read-only: files outside the snapshot, COPY … TO, ATTACH, INSTALL/LOAD, SET of
- * access settings, DDL and DML each fail with a clear message; a runaway query is stopped by the
- * timeout or the memory limit and the machine stays fine. (tests/pipeline/warehouse.test.ts keeps its
- * short list; this is the full one.)
+ * access settings, DDL and DML each fail with a clear message, and so does EXPLAIN ANALYZE of any of
+ * them (it runs what it explains); the snapshot is opened so that even a statement past that check
+ * cannot write it or its WAL. A runaway query is stopped by the timeout or the memory limit, a huge
+ * result by the row and byte limits, and the machine stays fine; big results go to a file with --out.
+ * (tests/pipeline/warehouse.test.ts keeps its short list; this is the full one.)
  */
-import { existsSync, readdirSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSandbox } from "../../warehouse/sandbox.ts";
-import { npmRun, sqlJson } from "../helpers/cli.ts";
+import { npmRun, ROOT, sqlJson } from "../helpers/cli.ts";
 import {
   disposeDataDirs,
   filesUnder,
@@ -102,6 +114,43 @@ const ATTACKS: [string, string][] = [
   ["a write after a query", "select 1; drop table marts.dim_centre"],
 ];
 
+/**
+ * EXPLAIN ANALYZE runs the statement it explains: each of these wrote before (the first ones overwrote
+ * the published snapshot with 8 bytes, or wrote a WAL beside it).
+ */
+const explainedWrites = (published: string): [string, string][] => [
+  [
+    "EXPLAIN ANALYZE COPY TO the snapshot",
+    `explain analyze copy (select 'x' as a) to '${published}' (use_tmp_file false)`,
+  ],
+  [
+    "EXPLAIN ANALYZE COPY TO the snapshot's WAL",
+    `explain analyze copy (select 'x' as a) to '${published}.wal' (use_tmp_file false)`,
+  ],
+  ["EXPLAIN (ANALYZE) COPY TO the snapshot", `EXPLAIN (ANALYZE) COPY marts.dim_centre TO '${published}'`],
+  [
+    "EXPLAIN ANALYZE COPY after a comment",
+    `-- only a plan\n  Explain Analyze copy (select 1) to '${published}' (use_tmp_file false)`,
+  ],
+  [
+    "EXPLAIN ANALYZE COPY TO /var/tmp",
+    "explain analyze copy marts.dim_centre to '/var/tmp/obs-leak-explain.csv'",
+  ],
+  ["EXPLAIN ANALYZE CREATE TABLE", "explain analyze create table marts.x as select 1"],
+  ["EXPLAIN ANALYZE CREATE TEMP TABLE", "explain analyze create temp table scratch as select 1"],
+  ["EXPLAIN ANALYZE INSERT", "explain analyze insert into marts.dim_centre select * from marts.dim_centre"],
+  [
+    "EXPLAIN ANALYZE INSERT with a CTE",
+    "explain analyze with x as (select * from marts.dim_centre) insert into marts.dim_centre select * from x",
+  ],
+  ["EXPLAIN ANALYZE ATTACH", "explain analyze attach '/var/tmp/obs-other.duckdb' as other"],
+  ["EXPLAIN ANALYZE CHECKPOINT", "explain analyze checkpoint"],
+  ["EXPLAIN ANALYZE SET", "explain analyze set threads = 64"],
+  ["EXPLAIN COPY", `explain copy (select 'x' as a) to '${published}' (use_tmp_file false)`],
+  ["EXPLAIN ANALYZE after a query", "select 1; explain analyze create temp table t as select 1"],
+];
+const EXPLAIN_REFUSED = /^Permission Error: only queries that read data are allowed.*EXPLAIN/;
+
 const REASONS =
   "Permission Error|disabled|read-only|locked|only queries that read data|does not exist|not allowed";
 const CLEAR_MESSAGE = new RegExp(`^[^\\n]*(${REASONS})`, "i");
@@ -177,16 +226,23 @@ describe("the SQL sandbox refuses everything but reading the data", () => {
     expect(hashFile(published)).toBe(before);
   });
 
-  it("runs with its guards on: no external access, locked settings, bounded memory and threads", () => {
+  it("runs with its guards on: the snapshot read-only, no external access, locked settings, bounded memory and threads", () => {
     const [settings] = sqlJson<Record<string, string>>(
       data,
       `select current_setting('enable_external_access')::varchar as external,
           current_setting('lock_configuration')::varchar as locked,
-          current_setting('access_mode') as mode,
+          (select readonly::varchar from duckdb_databases() where database_name = current_database()) as snapshot_read_only,
+          current_setting('temp_directory') as spill,
           current_setting('memory_limit') as memory,
           current_setting('threads')::varchar as threads`,
     );
-    expect(settings).toMatchObject({ external: "false", locked: "true", mode: "read_only", threads: "2" });
+    expect(settings).toMatchObject({
+      external: "false",
+      locked: "true",
+      snapshot_read_only: "true",
+      spill: "",
+      threads: "2",
+    });
     expect(settings?.memory).toMatch(/^1\.[0-9] GiB$|^2\.0 GiB$|^1[0-9]{3}\.[0-9] MiB$/);
   });
 
@@ -195,6 +251,310 @@ describe("the SQL sandbox refuses everything but reading the data", () => {
     const r = npmRun("sql", ["--format", "csv"], data, "describe marts.dim_centre");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^column_name,/);
+  });
+
+  describe("EXPLAIN ANALYZE runs what it explains: only a query may be explained", () => {
+    it("refuses EXPLAIN [ANALYZE] of every write with a clear message, and nothing changes", async () => {
+      process.env.OBS_DATA_DIR = data;
+      const filesBefore = filesUnder(data).filter((f) => !f.startsWith("postgres/"));
+      const outcomes: string[] = [];
+      for (const [what, q] of explainedWrites(published)) {
+        const sandbox = await openSandbox();
+        try {
+          const outcome = await sandbox.query(q, 10_000).then(
+            (r) => `answered ${JSON.stringify(r.rows).slice(0, 200)}`,
+            (e: Error) => e.message,
+          );
+          expect(outcome, `${what}: ${q}`).toMatch(EXPLAIN_REFUSED);
+          outcomes.push(what);
+        } finally {
+          sandbox.close();
+        }
+        expect(hashFile(published), `${what}: the snapshot byte for byte`).toBe(before);
+      }
+      expect(outcomes).toHaveLength(explainedWrites(published).length);
+      expect(existsSync(`${published}.wal`), "no WAL beside the snapshot").toBe(false);
+      expect(existsSync("/var/tmp/obs-leak-explain.csv")).toBe(false);
+      expect(existsSync("/var/tmp/obs-other.duckdb")).toBe(false);
+      expect(filesUnder(data).filter((f) => !f.startsWith("postgres/"))).toEqual(filesBefore);
+    });
+
+    it("refuses EXPLAIN ANALYZE COPY TO the snapshot and its WAL through npm run sql: exit 1, one clear line", async () => {
+      const attacks = explainedWrites(published).slice(0, 2);
+      const results = await inParallel(attacks, 2, ([, q]) => npmRunAsync("sql", [q], data));
+      attacks.forEach(([what, q], i) => {
+        const r = results[i] as Awaited<ReturnType<typeof npmRunAsync>>;
+        expect(r.status, `${what}: ${q}\n${r.stdout}${r.stderr}`).toBe(1);
+        expect(r.stdout, what).toBe("");
+        expect(r.stderr, what).toMatch(
+          /^error: Permission Error: only queries that read data are allowed.*statement 1 is EXPLAIN ANALYZE of COPY$/m,
+        );
+        expect(r.stderr, `${what}: no stack trace`).not.toMatch(/^\s+at |node:internal/m);
+      });
+      expect(hashFile(published), "the snapshot byte for byte").toBe(before);
+      expect(existsSync(`${published}.wal`), "no WAL beside the snapshot").toBe(false);
+    });
+
+    it("cannot write the snapshot or its WAL even with a statement past the check (defence in depth)", async () => {
+      // The statement check is skipped: these go straight to the session the sandbox opened.
+      process.env.OBS_DATA_DIR = data;
+      const sandbox = await openSandbox();
+      try {
+        const path = await sandbox.connection.runAndReadAll(
+          "select path from duckdb_databases() where database_name = current_database()",
+        );
+        expect(path.getRowsJS()).toEqual([[published]]);
+        const writes = [
+          `copy (select 'x' as a) to '${published}' (use_tmp_file false)`,
+          `copy (select 'x' as a) to '${published}.wal' (use_tmp_file false)`,
+          `explain analyze copy (select 'x' as a) to '${published}' (use_tmp_file false)`,
+          `copy (select 'x' as a) to '${published}'`,
+          "copy marts.dim_centre to '/var/tmp/obs-leak-bypass.csv'",
+          "create table marts.x as select 1",
+          "insert into marts.dim_centre select * from marts.dim_centre",
+          "set disabled_filesystems = ''",
+          "set enable_external_access = true",
+        ];
+        for (const q of writes) {
+          const outcome = await sandbox.connection.run(q).then(
+            () => "ran",
+            (e: Error) => e.message,
+          );
+          expect(outcome, q).toMatch(/^(Permission Error|Invalid Input Error: Cannot (execute|change))/);
+        }
+      } finally {
+        sandbox.close();
+      }
+      expect(hashFile(published), "the snapshot byte for byte").toBe(before);
+      expect(existsSync(`${published}.wal`), "no WAL beside the snapshot").toBe(false);
+      expect(existsSync("/var/tmp/obs-leak-bypass.csv")).toBe(false);
+    });
+
+    it("still runs EXPLAIN and EXPLAIN ANALYZE of a query", () => {
+      const queries: [string, RegExp][] = [
+        ["explain select count(*) from marts.fct_observation", /physical_plan/],
+        ["EXPLAIN ANALYZE select count(*) from marts.fct_observation", /analyzed_plan/],
+        [
+          "explain analyze with c as (select * from marts.dim_centre) select count(*) from c",
+          /analyzed_plan/,
+        ],
+        ["explain (analyze, format json) from marts.dim_centre", /analyzed_plan/],
+        ["explain analyze describe marts.dim_centre", /analyzed_plan/],
+      ];
+      for (const [q, shape] of queries) {
+        const r = npmRun("sql", ["--format", "csv", q], data);
+        expect(r.status, `${q}\n${r.stderr}`).toBe(0);
+        expect(r.stdout, q).toMatch(/^explain_key,explain_value\n/);
+        expect(r.stdout, q).toMatch(shape);
+      }
+      // after a comment too (on standard input: an argument starting with "-" is an option)
+      const commented = npmRun("sql", ["--format", "csv"], data, "-- the plan\nexplain analyze select 1");
+      expect(commented.status, commented.stderr).toBe(0);
+      expect(commented.stdout).toMatch(/analyzed_plan/);
+      expect(hashFile(published)).toBe(before);
+    });
+  });
+
+  describe("results are bounded in rows, bytes and time; big ones go to a file", () => {
+    let exports: string;
+    beforeAll(() => {
+      exports = mkdtempSync("/var/tmp/obs-sql-export-");
+    });
+    afterAll(() => rmSync(exports, { recursive: true, force: true }));
+
+    // Memory stays bounded: the command runs with a small JavaScript heap, which held every row before
+    // (20 M rows took 8.3 GB and killed Node); DuckDB's own memory is bounded by its memory_limit.
+    const smallHeap = { env: { NODE_OPTIONS: "--max-old-space-size=192" } };
+    const crashed = /heap out of memory|FATAL ERROR|Aborted|node:internal/i;
+
+    for (const format of ["table", "csv", "json"]) {
+      it(`refuses to print twenty million rows as ${format}: nothing printed, a clear message, no crash`, async () => {
+        const r = await npmRunAsync(
+          "sql",
+          ["--format", format, "select * from range(20000000)"],
+          data,
+          smallHeap,
+        );
+        expect(r.signal, r.stderr).toBeNull();
+        expect(r.stderr).not.toMatch(crashed);
+        expect(r.status, r.stderr).toBe(1);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toMatch(
+          /^error: the result has more than 100 000 rows, the most printed by default; nothing was printed\. .*--limit N.*--out <file> --limit 0$/m,
+        );
+      });
+    }
+
+    it("refuses more than 64 MB of output even within --limit", async () => {
+      const r = await npmRunAsync(
+        "sql",
+        ["--format", "csv", "--limit", "2000000", "select repeat('x', 100) as x from range(1000000)"],
+        data,
+        smallHeap,
+      );
+      expect(r.stderr).not.toMatch(crashed);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^error: the output passed 64 MB, the most printed; .*--out <file>/m);
+    });
+
+    it("--limit N prints the first N rows and says there were more; --limit 0 only with --out", async () => {
+      const csv = await npmRunAsync(
+        "sql",
+        ["--format", "csv", "--limit", "5", "select * from range(20000000)"],
+        data,
+      );
+      expect(csv.status, csv.stderr).toBe(0);
+      expect(csv.stdout).toBe("range\n0\n1\n2\n3\n4\n");
+      expect(csv.stderr).toMatch(/more than 5 rows; only the first 5 \(--limit\)/);
+      const table = npmRun(
+        "sql",
+        ["--limit", "2", "select centre_id from marts.dim_centre order by 1"],
+        data,
+      );
+      expect(table.status, table.stderr).toBe(0);
+      expect(table.stdout).toMatch(/\njaworzno *\nkatowice *\n\(the first 2 rows; the result has more\)\n$/);
+      const json = npmRun(
+        "sql",
+        ["--format", "json", "--limit", "3", "select range as n from range(10)"],
+        data,
+      );
+      expect(json.status, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+      // a result within the limit says nothing more
+      const within = npmRun(
+        "sql",
+        ["--format", "csv", "--limit", "4", "select centre_id from marts.dim_centre"],
+        data,
+      );
+      expect(within.status).toBe(0);
+      expect(within.stderr).toBe("");
+      for (const args of [
+        ["--limit", "0", "select 1"],
+        ["--limit", "ten", "select 1"],
+        ["--limit", "1.5", "select 1"],
+      ]) {
+        const r = npmRun("sql", args, data);
+        expect(r.status, args.join(" ")).toBe(1);
+        expect(r.stderr, args.join(" ")).toMatch(
+          /^error: --limit (0 \(every row\) writes to a file only: add --out|must be a number of rows)/m,
+        );
+      }
+    });
+
+    it("--out streams a big result to a file in bounded memory, replacing the file only when complete", async () => {
+      const file = join(exports, "range.csv");
+      const r = await npmRunAsync(
+        "sql",
+        [
+          "--out",
+          file,
+          "--limit",
+          "0",
+          "--timeout",
+          "600",
+          "select range as n, 'x' || range as s from range(3000000)",
+        ],
+        data,
+        smallHeap,
+      );
+      expect(r.stderr).not.toMatch(crashed);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^Wrote 3 000 000 rows to .*range\.csv \(csv, \d+\.\d MB\)$/m);
+      const text = readFileSync(file, "utf8");
+      expect(text.startsWith("n,s\n0,x0\n1,x1\n")).toBe(true);
+      expect(text.endsWith("2999999,x2999999\n")).toBe(true);
+      expect(text.split("\n")).toHaveLength(3_000_002);
+      expect(readdirSync(exports), "no temporary file left").toEqual(["range.csv"]);
+
+      // JSON by the file's name; without --limit 0 a larger result writes nothing and keeps the old file
+      const json = join(exports, "centres.json");
+      const ok = npmRun("sql", ["--out", json, "select centre_id from marts.dim_centre order by 1"], data);
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(json, "utf8"))).toEqual([
+        { centre_id: "jaworzno" },
+        { centre_id: "katowice" },
+        { centre_id: "kedzierzyn-kozle" },
+        { centre_id: "wroclaw" },
+      ]);
+      const tooMany = await npmRunAsync("sql", ["--out", file, "select * from range(200000)"], data);
+      expect(tooMany.status, tooMany.stderr).toBe(1);
+      expect(tooMany.stderr).toMatch(
+        /^error: the result has more than 100 000 rows, the default --limit; nothing was written\. .*--limit 0/m,
+      );
+      expect(readFileSync(file, "utf8").endsWith("2999999,x2999999\n"), "the earlier export unchanged").toBe(
+        true,
+      );
+      const first = npmRun("sql", ["--out", file, "--limit", "2", "select * from range(200000)"], data);
+      expect(first.status, first.stderr).toBe(0);
+      expect(readFileSync(file, "utf8")).toBe("range\n0\n1\n");
+      expect(readdirSync(exports).sort()).toEqual(["centres.json", "range.csv"]);
+    });
+
+    it("--out never writes inside the data directory, nor through a link, nor into a file linked to another", async () => {
+      mkdirSync(join(exports, "links"));
+      const toWarehouse = join(exports, "links", "warehouse");
+      symlinkSync(join(data, "warehouse"), toWarehouse);
+      const symlink = join(exports, "links", "symlink.csv");
+      symlinkSync(published, symlink);
+      const refused: [string, RegExp][] = [
+        [published, /is inside the data directory .*; write exports elsewhere$/m],
+        [`${published}.wal`, /is inside the data directory/],
+        [join(data, "warehouse", "export.csv"), /is inside the data directory/],
+        [join(data, "export.csv"), /is inside the data directory/],
+        [join(toWarehouse, "published.duckdb"), /is inside the data directory/],
+        [join(toWarehouse, "export.csv"), /is inside the data directory/],
+        [symlink, /is there already and is no regular file \(a link, a directory, a device\)/],
+        [join(exports, "links"), /is no regular file/],
+      ];
+      for (const [out, message] of refused) {
+        const r = npmRun("sql", ["--out", out, "select 'x' as a"], data);
+        expect(r.status, out).toBe(1);
+        expect(r.stderr, out).toMatch(/^error: --out /);
+        expect(r.stderr, out).toMatch(message);
+      }
+      // A hard link to the snapshot outside the data directory is replaced, never written through.
+      const hardLink = join(exports, "links", "hard.csv");
+      linkSync(published, hardLink);
+      const r = npmRun("sql", ["--out", hardLink, "select 'x' as a"], data);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(hardLink, "utf8")).toBe("a\nx\n");
+      expect(lstatSync(symlink).isSymbolicLink()).toBe(true);
+      expect(hashFile(published), "the snapshot byte for byte").toBe(before);
+      expect(existsSync(`${published}.wal`)).toBe(false);
+      expect(existsSync(join(data, "warehouse", "export.csv"))).toBe(false);
+      expect(existsSync(join(data, "export.csv"))).toBe(false);
+      // A relative name is relative to where npm was started, not to the checkout npm runs it in.
+      const relative = await npmRunAsync("sql", ["--out", "relative.csv", "select 1 as a"], data, {
+        cwd: exports,
+      });
+      expect(relative.status, relative.stderr).toBe(0);
+      expect(readFileSync(join(exports, "relative.csv"), "utf8")).toBe("a\n1\n");
+      expect(existsSync(join(ROOT, "relative.csv"))).toBe(false);
+    });
+
+    it("the time limit covers writing the rows, not only DuckDB's work", async () => {
+      const file = join(exports, "slow.csv");
+      const r = await npmRunAsync(
+        "sql",
+        [
+          "--out",
+          file,
+          "--limit",
+          "0",
+          "--timeout",
+          "2",
+          "select range, 'x' || range from range(1000000000)",
+        ],
+        data,
+        smallHeap,
+      );
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/^error: the query ran longer than 2 s and was stopped$/m);
+      expect(existsSync(file)).toBe(false);
+      expect(readdirSync(exports).filter((f) => f.includes("slow"))).toEqual([]);
+    });
   });
 
   describe("a runaway query is bounded and the machine stays fine", () => {
