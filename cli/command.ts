@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { DocumentRejected } from "../sources/lib/extractor.ts";
 import { DataTestsFailed } from "../warehouse/errors.ts";
+import { printable } from "../warehouse/quarantine.ts";
 
 /** An error the user can act on: printed as one line, no stack trace. */
 export class UsageError extends Error {}
@@ -35,11 +36,18 @@ export async function runCommand<T extends Options>(
     process.exitCode = (await main(args)) ?? 0;
   } catch (e) {
     const expected = e instanceof UsageError || e instanceof DocumentRejected || e instanceof DataTestsFailed;
-    process.stderr.write(`error: ${(e as Error).message}\n`);
+    process.stderr.write(`error: ${forTerminal((e as Error).message)}\n`);
     if (!expected && process.env.OBS_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     process.exitCode = 1;
   }
 }
 
+/**
+ * A line for the terminal or the service's log: text from documents and file names may carry control
+ * characters (an ESC sequence in a report line would recolour or clear the terminal); each is shown
+ * escaped (\u001b), line ends kept.
+ */
+export const forTerminal = (text: string) => text.split("\n").map(printable).join("\n");
+
 /** Progress lines go to stderr, so stdout stays clean for data (e.g. `npm run sql -- --format csv`). */
-export const progress = (line: string) => process.stderr.write(`${line}\n`);
+export const progress = (line: string) => process.stderr.write(`${forTerminal(line)}\n`);

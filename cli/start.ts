@@ -1,7 +1,7 @@
 import { startService } from "../pipelines/service.ts";
 import { progress, runCommand, UsageError } from "./command.ts";
 
-const usage = `Usage: npm start [-- --port 3000] [--no-dashboards] [--concurrency 2]
+const usage = `Usage: npm start [-- --port 3000] [--host 127.0.0.1] [--serve-internal] [--no-dashboards] [--concurrency 2]
 
 Run the Obserwatorium service until Ctrl-C (SIGINT) or SIGTERM:
   - Postgres: embedded, data in $OBS_DATA_DIR/postgres (started, or reused if already running),
@@ -11,7 +11,11 @@ Run the Obserwatorium service until Ctrl-C (SIGINT) or SIGTERM:
   - a catch-up at start: every known report not yet published is loaded;
   - the inbox $OBS_DATA_DIR/inbox: a report dropped there is published within a minute; a rejected one
     moves to inbox/rejected/ with a .error.txt saying why;
-  - the dashboards (rebuilt after each publish) on http://127.0.0.1:<port>.
+  - the dashboards (rebuilt after each publish) on http://127.0.0.1:<port>: GET and HEAD only, to the
+    Host names of the address only (localhost, 127.0.0.1, [::1] on loopback).
+On an address other than loopback (--host 0.0.0.0) it warns, and builds and serves the public dashboards
+(counts of 1–4 persons or families hidden, as \`npm run build -- --public\`); the internal ones only with
+--serve-internal or OBS_SERVE_INTERNAL=1.
 Stops within 10 s on Ctrl-C, on SIGINT/SIGTERM to \`npm start\` (npm passes them on to the service's node
 process, which it runs directly), or on SIGINT/SIGTERM/SIGHUP to that node process (\`npm run status\`
 shows its pid). A restart resumes; nothing is processed twice.
@@ -19,6 +23,7 @@ shows its pid). A restart resumes; nothing is processed twice.
 Options:
   -p, --port          port of the dashboards server (default $PORT or 3000; 0 picks a free one)
   --host              address to listen on (default $HOST or 127.0.0.1)
+  --serve-internal    on a non-loopback --host, build and serve the internal dashboards (every small count)
   --no-dashboards     do not rebuild the dashboards after a publish (their jobs wait for a service that does)
   -c, --concurrency   jobs at a time in this process (default 2)
   -h, --help          show this help
@@ -27,6 +32,8 @@ Environment:
   OBS_DATA_DIR         data directory (default ./data)
   DATABASE_URL         use this Postgres instead of the embedded one
   PORT, HOST           as --port, --host
+  OBS_SERVE_INTERNAL   1: as --serve-internal
+  OBS_ALLOWED_HOSTS    more Host names the dashboards answer to, comma-separated (a proxy's DNS name)
   OBS_REPORT_SOURCES   the centres' report sources (default pipelines/report-sources.json)`;
 
 /** Signals this close after the first are the same signal delivered twice (terminal and npm). */
@@ -39,6 +46,7 @@ await runCommand(
       port: { type: "string", short: "p" },
       host: { type: "string" },
       "no-dashboards": { type: "boolean" },
+      "serve-internal": { type: "boolean" },
       concurrency: { type: "string", short: "c" },
       help: { type: "boolean", short: "h" },
     },
@@ -59,6 +67,7 @@ await runCommand(
       host: values.host ?? process.env.HOST ?? "127.0.0.1",
       concurrency,
       dashboards: !values["no-dashboards"],
+      serveInternal: values["serve-internal"] || undefined,
     });
     // SIGHUP: the terminal closed; stop as cleanly as on Ctrl-C.
     const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;

@@ -1,9 +1,12 @@
+import { hostname } from "node:os";
 import { sql } from "kysely";
 import { dataPaths } from "../lib/config.ts";
 import { computePartitions, type Partition, readCalendar } from "../pipelines/calendar.ts";
 import { nextFire, readCrontab } from "../pipelines/crontab.ts";
 import { createDb, createPool, type Db, migrate } from "../pipelines/db.ts";
-import { openDatabase } from "../pipelines/postgres.ts";
+import { findDeadPools, interruptedCause } from "../pipelines/pools.ts";
+import { isProcessAlive, openDatabase } from "../pipelines/postgres.ts";
+import { printable } from "../warehouse/quarantine.ts";
 import { listDocuments } from "../warehouse/store.ts";
 import { runCommand } from "./command.ts";
 
@@ -13,6 +16,8 @@ What the service knows: every document and its state (loaded / superseded / stor
 the reason), the freshness of every centre × report × period of the report calendar (received,
 expected or late, with the deadline), the last runs and how long they took, the jobs pending, running
 and failed, the worker processes, and when each schedule of the crontab fires next (UTC).
+A run or job whose process ended during it (a crash, kill -9) shows as interrupted, with that cause,
+also before the next \`npm start\` releases it and tries it again. Only reads; changes nothing.
 Works whether or not \`npm start\` runs (the embedded Postgres is started for the question if needed).
 
 Options:
@@ -61,7 +66,7 @@ interface Status {
 const iso = (d: Date | string | null | undefined) =>
   d ? (typeof d === "string" ? d : d.toISOString().replace("T", " ").slice(0, 19)) : "";
 
-async function fromDatabase(db: Db, runs: number) {
+async function fromDatabase(db: Db, runs: number, notes: string[]) {
   const documents = await db
     .selectFrom("obs.documents")
     .select([
@@ -88,16 +93,47 @@ async function fromDatabase(db: Db, runs: number) {
     .orderBy("report_kind")
     .orderBy("period_id")
     .execute();
-  const lastRuns = await db
-    .selectFrom("obs.runs")
-    .select(["run_id", "task", "status", "started_at", "finished_at", "detail", "error"])
-    .select(sql<number | null>`extract(epoch from finished_at - started_at)::float8`.as("seconds"))
-    .orderBy("run_id", "desc")
-    .limit(runs)
-    .execute();
+  // Pools that died without a word (a crash, kill -9): their runs and jobs are not running any more,
+  // though the run log says so until the next start releases them. Read here, nothing is changed.
+  const dead = await findDeadPools(db);
+  const causeOf = new Map(dead.map((p) => [p.pool_id, interruptedCause(p)]));
+  for (const p of dead.filter((d) => !d.stopped))
+    notes.push(
+      `the worker pid ${p.pid} on ${p.hostname} ended without stopping (a crash or kill -9): its runs are shown interrupted; the next \`npm start\` releases its jobs and tries them again`,
+    );
+  const lastRuns = (
+    await db
+      .selectFrom("obs.runs")
+      .select(["run_id", "task", "status", "pool_id", "started_at", "finished_at", "detail", "error"])
+      .select(sql<number | null>`extract(epoch from finished_at - started_at)::float8`.as("seconds"))
+      .orderBy("run_id", "desc")
+      .limit(runs)
+      .execute()
+  ).map(({ pool_id, ...r }) => {
+    const cause = r.status === "running" && pool_id ? causeOf.get(pool_id) : undefined;
+    return cause ? { ...r, status: "interrupted", error: cause } : r;
+  });
+  // A job's last error is its latest attempt's: the cause in the run log when a crash ended it
+  // (graphile-worker records none then), else the job's own last error.
   const jobs = await sql<Status["jobs"][number]>`
-    select task_identifier as task,
+    with dead(pool_id, cause) as (
+      select * from unnest(${[...causeOf.keys()]}::text[], ${[...causeOf.values()]}::text[])
+    ),
+    j as (
+      select j.task_identifier as task, j.locked_at, j.attempts, j.max_attempts, j.run_at,
+        d.cause as lost_to,
+        coalesce(
+          (select r.error from obs.runs r
+           where r.job_id = j.id::text and r.attempt = j.attempts and r.status = 'interrupted'
+           order by r.run_id desc limit 1),
+          j.last_error
+        ) as last_error
+      from graphile_worker.jobs j
+      left join dead d on d.pool_id = j.locked_by
+    )
+    select task,
       case
+        when lost_to is not null then 'interrupted'
         when locked_at is not null then 'running'
         when attempts >= max_attempts then 'failed'
         when attempts > 0 then 'waiting to retry'
@@ -105,8 +141,8 @@ async function fromDatabase(db: Db, runs: number) {
         else 'pending'
       end as state,
       count(*)::int as count,
-      max(last_error) as last_error
-    from graphile_worker.jobs
+      max(coalesce(lost_to, last_error)) as last_error
+    from j
     group by 1, 2
     order by 2, 1`.execute(db);
   const workers = await db
@@ -115,7 +151,10 @@ async function fromDatabase(db: Db, runs: number) {
     .where("stopped_at", "is", null)
     .where(sql<boolean>`last_seen_at > now() - interval '90 seconds'`)
     .execute();
-  return { documents, freshness, runs: lastRuns, jobs: jobs.rows, workers };
+  const alive = workers.filter(
+    (w) => !causeOf.has(w.pool_id) && (w.hostname !== hostname() || isProcessAlive(w.pid)),
+  );
+  return { documents, freshness, runs: lastRuns, jobs: jobs.rows, workers: alive };
 }
 
 /** Without a database (the service never ran): what the document store and the calendar say. */
@@ -147,7 +186,9 @@ async function fromStore(notes: string[]) {
   }
 }
 
-function table(rows: string[][], header: string[]): string {
+function table(cells: string[][], header: string[]): string {
+  // file names, reasons and errors come from documents: control characters (ESC…) shown escaped
+  const rows = cells.map((r) => r.map(printable));
   const widths = header.map((h, i) =>
     Math.min(48, Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))),
   );
@@ -165,7 +206,7 @@ function table(rows: string[][], header: string[]): string {
 function render(s: Status): string {
   const out: string[] = [];
   out.push(`Obserwatorium — data in ${s.dataDir}${s.database ? `, ${s.database}` : ""}`);
-  for (const n of s.notes) out.push(`! ${n}`);
+  for (const n of s.notes) out.push(`! ${printable(n)}`);
 
   const byState = (state: string) => s.documents.filter((d) => d.state === state).length;
   out.push(
@@ -230,7 +271,7 @@ function render(s: Status): string {
   const jobsIn = (st: string) => s.jobs.filter((j) => j.state === st).reduce((n, j) => n + j.count, 0);
   out.push(
     "",
-    `Jobs: ${["pending", "running", "scheduled", "waiting to retry", "failed"].map((st) => `${jobsIn(st)} ${st}`).join(", ")}`,
+    `Jobs: ${["pending", "running", "interrupted", "scheduled", "waiting to retry", "failed"].map((st) => `${jobsIn(st)} ${st}`).join(", ")}`,
   );
   if (s.jobs.length > 0) {
     out.push(
@@ -325,7 +366,7 @@ await runCommand(
       try {
         const db = createDb(pool);
         await migrate(pool, db);
-        Object.assign(status, await fromDatabase(db, runs), { freshnessSource: "last check" });
+        Object.assign(status, await fromDatabase(db, runs, notes), { freshnessSource: "last check" });
         if (status.freshness.length === 0) {
           const live = await fromStore(notes);
           status.freshness = live.freshness;

@@ -9,7 +9,9 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { dataPaths } from "../lib/config.ts";
+import { faultPoint } from "../lib/faults.ts";
 import { suppressSmallCounts } from "./public.ts";
+import { BUILD_INFO_FILE, type BuildInfo } from "./serve.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CACHE = join(ROOT, "dashboards", ".observablehq", "cache");
@@ -77,6 +79,7 @@ function runObservableBuild(env: NodeJS.ProcessEnv, log: (line: string) => void)
     const tail: string[] = [];
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (raw) => {
+        faultPoint("dashboards:mid-build");
         const line = stripVTControlCharacters(raw);
         tail.push(line);
         if (tail.length > 20) tail.shift();
@@ -87,15 +90,15 @@ function runObservableBuild(env: NodeJS.ProcessEnv, log: (line: string) => void)
       });
     }
     child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0
-        ? resolve()
-        : reject(
-            new Error(
-              `observable build failed (exit ${code}):\n${tail.filter((l) => /error|fail/i.test(l)).join("\n")}`,
-            ),
-          ),
-    );
+    child.on("close", (code, signal) => {
+      if (code === 0) return resolve();
+      const errors = tail.filter((l) => /error|fail/i.test(l)).join("\n");
+      // A build killed from outside (out of memory, a stop) says nothing itself: name the signal.
+      const how = signal
+        ? `was killed by ${signal} (out of memory, or stopped)`
+        : `failed (exit ${code})${errors ? "" : ", no error printed"}`;
+      reject(new Error(`observable build ${how}${errors ? `:\n${errors}` : ""}`));
+    });
   });
 }
 
@@ -177,6 +180,9 @@ async function buildOnce(opts: BuildDashboardsOptions): Promise<{ outDir: string
     );
     if (!existsSync(join(next, "index.html")))
       throw new Error(`observable build wrote no ${join(next, "index.html")}`);
+    // Which build this is, for the server: off loopback it serves a public build only (serve.ts).
+    const info: BuildInfo = { public: isPublic, builtAt: new Date().toISOString() };
+    await writeFile(join(next, BUILD_INFO_FILE), `${JSON.stringify(info)}\n`);
     // swap the finished site in: readers see the old site or the new one, never a half-built one
     if (existsSync(outDir)) await rename(outDir, previous);
     await rename(next, outDir);

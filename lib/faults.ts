@@ -12,7 +12,11 @@ export const FAULT_STEPS = [
   "publish:before-rename", // tested build ready, snapshot not yet replaced
   "publish:after-rename", // snapshot replaced, process not yet done
 ] as const;
-export type FaultStep = (typeof FAULT_STEPS)[number];
+/** Steps only the service reaches (not in FAULT_STEPS: the one-shot commands never build dashboards). */
+export const SERVICE_FAULT_STEPS = [
+  "dashboards:mid-build", // `observable build` running, the new site not yet swapped in
+] as const;
+export type FaultStep = (typeof FAULT_STEPS)[number] | (typeof SERVICE_FAULT_STEPS)[number];
 
 export function faultPoint(step: FaultStep): void {
   if (process.env.OBS_FAULT === step) {

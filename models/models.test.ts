@@ -146,6 +146,40 @@ describe("SQL models and their data tests", () => {
     expect(await w.failing()).toEqual([]);
   });
 
+  it("marks corrected only figures whose value changed, not an unchanged contradiction pair", async () => {
+    // The report states one figure twice, 14 and 12 (a contradiction, both kept); its correction
+    // changes another figure only, then a third version takes the first figure back to what v1 said.
+    const pair = [
+      obs({ metric_id: "families_social_work", value: 14, line: 2, flags: ["contradiction"] }),
+      obs({ metric_id: "families_social_work", value: 12, line: 9, flags: ["contradiction"] }),
+    ];
+    const w = await warehouseOf([
+      { doc: doc("v1"), observations: [obs({ value: 10 }), ...pair] },
+      { doc: doc("v2", "2026-01-01T00:00:00Z"), observations: [obs({ value: 11 }), ...pair] },
+      { doc: doc("v3", "2026-02-01T00:00:00Z"), observations: [obs({ value: 10 }), ...pair] },
+    ]);
+    expect(
+      await w.q("select metric_id, value, is_corrected from marts.fct_observation order by metric_id, value"),
+    ).toEqual([
+      // 11 in v2, 10 again in v3: changed from the version it replaced
+      { metric_id: "families_assisted", value: 10, is_corrected: true },
+      { metric_id: "families_social_work", value: 12, is_corrected: false },
+      { metric_id: "families_social_work", value: 14, is_corrected: false },
+    ]);
+    // one of the pair corrected: that one only
+    const w2 = await warehouseOf([
+      { doc: doc("v1"), observations: pair },
+      {
+        doc: doc("v2", "2026-01-01T00:00:00Z"),
+        observations: [pair[0] as ExtractedObservation, { ...(pair[1] as ExtractedObservation), value: 13 }],
+      },
+    ]);
+    expect(await w2.q("select value, is_corrected from marts.fct_observation order by value")).toEqual([
+      { value: 13, is_corrected: true },
+      { value: 14, is_corrected: false },
+    ]);
+  });
+
   it("fails the not-null test when a value is null without a missing flag", async () => {
     const w = await warehouseOf([
       { doc: doc("a"), observations: [obs({ value: null, flags: ["missing"] })] },

@@ -1,8 +1,8 @@
 /**
  * The service's web server: the latest dashboards build ($OBS_DATA_DIR/dashboards/site, served by
- * dashboards/serve.ts), or a Polish page saying none is built yet (also while a rebuild replaces it).
+ * dashboards/serve.ts, with its checks of method, Host and, off loopback, of a public build), or a
+ * Polish page saying none is built yet (also while a rebuild replaces it).
  */
-import { existsSync } from "node:fs";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { serveSite } from "../dashboards/serve.ts";
@@ -26,24 +26,21 @@ i odświeżają się po każdej następnej. Ta strona przeładuje się sama za 1
 </html>
 `;
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+function notBuilt(req: IncomingMessage, res: ServerResponse) {
+  res.writeHead(503, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-cache",
+    "retry-after": "10",
+  });
+  res.end(req.method === "HEAD" ? undefined : NOT_BUILT);
+}
 
 export async function serveDashboards(opts: {
   port: number;
   host: string;
+  /** Serve an internal build on a non-loopback address (dashboards/serve.ts). */
+  internal: boolean;
+  log: (line: string) => void;
 }): Promise<{ server: Server; url: string }> {
-  const site = join(dataPaths().dashboards, "site");
-  const { server, url } = await serveSite(site, opts);
-  const [serveBuilt] = server.listeners("request") as Handler[];
-  server.removeAllListeners("request");
-  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    if (serveBuilt && existsSync(join(site, "index.html"))) return serveBuilt(req, res);
-    res.writeHead(503, {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-cache",
-      "retry-after": "10",
-    });
-    res.end(req.method === "HEAD" ? undefined : NOT_BUILT);
-  });
-  return { server, url };
+  return serveSite(join(dataPaths().dashboards, "site"), { ...opts, notBuilt });
 }

@@ -4,11 +4,13 @@
  * let the running one finish (its abort signal fires after 4 s; after 6.5 s it is failed, so that it
  * is retried, never left locked), then the database pool, then Postgres.
  */
-import { type FSWatcher, readdirSync, watch } from "node:fs";
+import { existsSync, type FSWatcher, readdirSync, watch } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Runner, run } from "graphile-worker";
+import { internalByDefault, isLoopback, readBuildInfo } from "../dashboards/serve.ts";
 import { dataPaths } from "../lib/config.ts";
 import { describeOutcome, type Log } from "./context.ts";
 import { readCrontab } from "./crontab.ts";
@@ -24,6 +26,11 @@ export interface ServiceOptions {
   concurrency: number;
   /** Build the dashboards after each publish (off: build_dashboards jobs wait for a service that does). */
   dashboards: boolean;
+  /**
+   * On a non-loopback host, serve (and so build) the internal dashboards. Off (the default, unless
+   * OBS_SERVE_INTERNAL=1): there the service builds and serves the public build only.
+   */
+  serveInternal?: boolean;
 }
 
 export interface Service {
@@ -61,11 +68,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   log(`Obserwatorium: data in ${paths.root}`);
   const crontab = readCrontab();
   const tasks: TaskName[] = TASK_NAMES.filter((t) => opts.dashboards || t !== "build_dashboards");
+  // Reachable from other machines: the site served there is the public build, unless asked otherwise.
+  const internal = opts.serveInternal ?? internalByDefault();
+  const publicOnly = !isLoopback(opts.host) && !internal;
   // The port first: a port in use is a one-line error before anything starts.
   let server: Server;
   let url: string;
   try {
-    ({ server, url } = await serveDashboards({ port: opts.port, host: opts.host }));
+    ({ server, url } = await serveDashboards({ port: opts.port, host: opts.host, internal, log }));
   } catch (e) {
     throw new Error(
       `cannot serve the dashboards on ${opts.host}:${opts.port} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another with --port (0: any free port)`,
@@ -73,7 +83,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   }
   let pipeline: Pipeline;
   try {
-    pipeline = await openPipeline({ log, tasks });
+    pipeline = await openPipeline({
+      log,
+      tasks,
+      ...(publicOnly
+        ? {
+            buildDashboards: async (o: { log?: Log }) =>
+              (await import("../dashboards/build.ts")).buildDashboards({ ...o, public: true }),
+          }
+        : {}),
+    });
   } catch (e) {
     server.close();
     throw e;
@@ -109,6 +128,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // Catch-up: everything known but not yet published is loaded; the inbox is looked at once.
   await pipeline.addJob("discover_documents", { catchUp: true });
   await pipeline.addJob("check_freshness", {});
+  // Served publicly but the site there is not a public build: build one now, not at the next publish.
+  const site = join(paths.dashboards, "site");
+  if (publicOnly && opts.dashboards && existsSync(paths.published) && !(await readBuildInfo(site))?.public)
+    await pipeline.addJob("build_dashboards", {});
 
   // The inbox watcher: a drop is seen at once (the every-minute cron line is the safety net).
   await mkdir(paths.inbox, { recursive: true });
@@ -130,7 +153,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   log(
     `Worker: ${opts.concurrency} job(s) at a time, ${crontab.length} schedules (${crontab.map((c) => c.id).join(", ")})`,
   );
-  log(`Dashboards: ${url}${opts.dashboards ? "" : " (not rebuilt: --no-dashboards)"}`);
+  log(
+    `Dashboards: ${url}${publicOnly ? " (public build only)" : ""}${opts.dashboards ? "" : " (not rebuilt: --no-dashboards)"}`,
+  );
   log(`Ready in ${elapsed(started)}. Drop reports into ${paths.inbox}. Ctrl-C stops.`);
 
   let stopping: Promise<void> | null = null;

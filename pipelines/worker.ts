@@ -22,7 +22,8 @@ import { setBuildsInUse } from "../warehouse/build.ts";
 import type { Log, PipelineContext, PipelineEvents } from "./context.ts";
 import { createDb, createPool, type Db, migrate } from "./db.ts";
 import { jobSpec, type Payload, type TaskName } from "./payloads.ts";
-import { type Database, isProcessAlive, openDatabase } from "./postgres.ts";
+import { findDeadPools, interruptedCause } from "./pools.ts";
+import { type Database, openDatabase } from "./postgres.ts";
 import { taskList } from "./tasks.ts";
 
 declare global {
@@ -33,8 +34,6 @@ declare global {
   }
 }
 
-/** A pool not seen for this long (heartbeat every 20 s) is dead: its locks are released. */
-const POOL_STALE_SECONDS = 90;
 const HEARTBEAT_MS = 20_000;
 
 /** graphile-worker's own messages: warnings and errors outside jobs (a job's failure the task logs itself). */
@@ -141,59 +140,59 @@ export class PoolRegistry {
 }
 
 /**
- * Release what dead pools hold: jobs and queues they locked (else locked for 4 hours), and their runs
- * left `running` (marked interrupted). A pool is dead when it stopped; on this host, when its process
- * is gone; on another host, when it has not been seen for 90 s.
+ * A job whose run ended in a crash is tried again even when the crash took its last attempt (the
+ * crash need not be its fault: another job, the machine), up to this many crashes of that job: one
+ * that brings the process down each time stays failed, its runs saying why.
+ */
+export const CRASH_RETRIES = 3;
+
+/**
+ * Release what dead pools hold (pipelines/pools.ts says which): jobs and queues they locked (else
+ * locked for 4 hours), and their runs left `running` (marked interrupted, with the cause). A job the
+ * crash left without attempts gets one more (at most CRASH_RETRIES crashes of it).
  */
 export async function recoverDeadPools(db: Db, log: Log): Promise<{ pools: string[]; jobs: number }> {
-  const host = hostname();
-  const candidates = await db
-    .selectFrom("obs.pools")
-    .select(["pool_id", "hostname", "pid", "stopped_at"])
-    .select(sql<boolean>`last_seen_at < now() - make_interval(secs => ${POOL_STALE_SECONDS})`.as("stale"))
-    .where((eb) =>
-      eb.or([
-        eb(
-          "pool_id",
-          "in",
-          sql<string>`(select locked_by from graphile_worker.jobs where locked_by is not null)`,
-        ),
-        eb(
-          "pool_id",
-          "in",
-          sql<string>`(select locked_by from graphile_worker._private_job_queues where locked_by is not null)`,
-        ),
-        eb("pool_id", "in", sql<string>`(select pool_id from obs.runs where status = 'running')`),
-      ]),
-    )
-    .execute();
-  const dead = candidates
-    .filter((p) => p.stopped_at !== null || (p.hostname === host ? !isProcessAlive(p.pid) : p.stale))
-    .map((p) => p.pool_id);
+  const deadPools = await findDeadPools(db);
+  const dead = deadPools.map((p) => p.pool_id);
   if (dead.length === 0) return { pools: [], jobs: 0 };
-  const locked = await sql<{ n: number }>`
-    select count(*)::int as n from graphile_worker.jobs where locked_by = any(${dead}::text[])`.execute(db);
+  const { rows: locked } = await sql<{ id: string; attempts: number; max_attempts: number }>`
+    select id::text, attempts, max_attempts from graphile_worker.jobs
+    where locked_by = any(${dead}::text[])`.execute(db);
   await sql`select graphile_worker.force_unlock_workers(${dead}::text[])`.execute(db);
-  const runs = await db
-    .updateTable("obs.runs")
-    .set({
-      status: "interrupted",
-      finished_at: new Date(),
-      error: "the worker stopped during this run (killed or lost)",
-    })
-    .where("status", "=", "running")
-    .where("pool_id", "in", dead)
-    .executeTakeFirst();
+  let runs = 0;
+  for (const pool of deadPools) {
+    const r = await db
+      .updateTable("obs.runs")
+      .set({ status: "interrupted", finished_at: new Date(), error: interruptedCause(pool) })
+      .where("status", "=", "running")
+      .where("pool_id", "=", pool.pool_id)
+      .executeTakeFirst();
+    runs += Number(r.numUpdatedRows);
+  }
+  let retried = 0;
+  for (const job of locked.filter((j) => j.attempts >= j.max_attempts)) {
+    const crashes = await db
+      .selectFrom("obs.runs")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("job_id", "=", job.id)
+      .where("status", "=", "interrupted")
+      .executeTakeFirstOrThrow();
+    if (Number(crashes.n) > CRASH_RETRIES) continue;
+    // graphile-worker's public function: the job is unlocked, so it takes it
+    await sql`select id from graphile_worker.reschedule_jobs(array[${job.id}]::bigint[], run_at := now(), max_attempts := ${job.attempts + 1}::int)`.execute(
+      db,
+    );
+    retried++;
+  }
   await db
     .updateTable("obs.pools")
     .set({ stopped_at: sql`coalesce(stopped_at, now())` })
     .where("pool_id", "in", dead)
     .execute();
-  const jobs = locked.rows[0]?.n ?? 0;
   log(
-    `Recovered from ${dead.length} stopped worker(s): ${jobs} job(s) unlocked, ${Number(runs.numUpdatedRows)} run(s) marked interrupted`,
+    `Recovered from ${dead.length} stopped worker(s): ${locked.length} job(s) unlocked, ${runs} run(s) marked interrupted${retried ? `, ${retried} job(s) given another attempt after the crash` : ""}`,
   );
-  return { pools: dead, jobs };
+  return { pools: dead, jobs: locked.length };
 }
 
 /** Build files a queued or running job still names (its tests or publish): never garbage. */

@@ -3,10 +3,13 @@
  * marts show the current figure marked corrected, the history keeps every version with the document
  * it came from and when it was valid, and nothing is deleted. Through the CLI, as a user does it.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDataDir, sqlJson } from "../helpers/cli.ts";
 import {
   BUNDLED,
+  bundledText,
   disposeDataDirs,
   documentIdOfFile,
   kedzierzynReport,
@@ -135,5 +138,40 @@ describe("a corrected report supersedes the earlier one; nothing is deleted", ()
         .filter((f) => f.metric_id === "families_with_family_assistant")
         .map((f) => f.value),
     ).toEqual([77]);
+  });
+
+  it("marks only the figure whose value changed, not an unchanged contradiction pair", async () => {
+    // Jaworzno's 2023 report states the families of the activation and support teams twice, 14 (the
+    // table) and 12 (the prose): both kept, a contradiction. Its correction changes another figure only.
+    const pair = `select line, value, is_corrected from marts.fct_observation
+       where centre_id = 'jaworzno' and period_id = '2023' and metric_id = 'families_by_diagnostic_tool'
+         and breakdown = 'activation_support_team' order by line`;
+    expect(sqlJson(data, pair).map((f) => f.value)).toEqual([14, 12]);
+    const text = bundledText("jaworzno");
+    const line = "konsultacje psychologiczne indywidualne i w środowisku zamieszkania 23";
+    expect(text).toContain(line);
+    const corrected = join(userDir, "jaworzno-2023-korekta.txt");
+    writeFileSync(corrected, text.replace(line, line.replace(/23$/, "25")));
+    const r = await npmRunAsync("ingest", [corrected], data);
+    expect(r.status, r.stderr).toBe(0);
+    const marked = sqlJson<Fact & { breakdown: string }>(
+      data,
+      `select metric_id, breakdown, value, document_id, is_corrected from marts.fct_observation
+       where centre_id = 'jaworzno' and is_corrected order by metric_id, breakdown`,
+    );
+    expect(marked).toEqual([
+      {
+        metric_id: "families_by_diagnostic_tool",
+        breakdown: "psychological_consultation",
+        value: 25,
+        document_id: documentIdOfFile(corrected),
+        is_corrected: true,
+      },
+    ]);
+    // The pair is still there, from the correction, and not marked corrected.
+    expect(sqlJson(data, pair).map((f) => [f.value, f.is_corrected])).toEqual([
+      [14, false],
+      [12, false],
+    ]);
   });
 });

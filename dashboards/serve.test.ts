@@ -1,0 +1,230 @@
+// The dashboards' web server (dashboards/serve.ts, and the service's pipelines/http.ts on top of it):
+// GET and HEAD only, only to the Host names of its address, a file replaced or removed while it is
+// read fails that request and never the server, and off loopback a warning and the public build only.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type IncomingHttpHeaders, request, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { serveDashboards } from "../pipelines/http.ts";
+import { BUILD_INFO_FILE, serveSite } from "./serve.ts";
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One request with the method and Host header given (fetch cannot set Host; "" sends none). */
+function ask(
+  url: string,
+  opts: { method?: string; host?: string; path?: string; gzip?: boolean } = {},
+): Promise<Answer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: hostname,
+        port,
+        path: opts.path ?? "/",
+        method: opts.method ?? "GET",
+        // "": no Host header at all
+        setHost: opts.host !== "",
+        headers: {
+          ...(opts.host ? { host: opts.host } : {}),
+          ...(opts.gzip ? { "accept-encoding": "gzip" } : {}),
+        },
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          body += c;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    // a server that never answers (a handler that died) fails the request, not the whole test run
+    req.setTimeout(15_000, () => req.destroy(new Error("no answer")));
+    req.end(opts.method === "POST" || opts.method === "PUT" ? "x=1" : undefined);
+  });
+}
+
+const INDEX = "<!doctype html><title>Obserwatorium</title><p>wewnętrzne: 3 rodziny</p>";
+
+function makeSite(build?: { public: boolean }): string {
+  const root = mkdtempSync(join(tmpdir(), "obs-serve-"));
+  writeFileSync(join(root, "index.html"), INDEX);
+  writeFileSync(join(root, "404.html"), "<!doctype html><p>Nie ma takiej strony</p>");
+  mkdirSync(join(root, "data"));
+  writeFileSync(join(root, "data", "big.csv"), "a,b\n".repeat(50_000));
+  if (build) writeFileSync(join(root, BUILD_INFO_FILE), JSON.stringify(build));
+  return root;
+}
+
+describe("the dashboards server", () => {
+  const servers: Server[] = [];
+  const dirs: string[] = [];
+  const crashes: unknown[] = [];
+  const onCrash = (e: unknown) => crashes.push(e);
+  const start = async (root: string, opts: Parameters<typeof serveSite>[1] = {}) => {
+    const served = await serveSite(root, opts);
+    servers.push(served.server);
+    return served;
+  };
+
+  beforeAll(() => {
+    process.on("unhandledRejection", onCrash);
+    process.on("uncaughtException", onCrash);
+  });
+  afterAll(() => {
+    process.off("unhandledRejection", onCrash);
+    process.off("uncaughtException", onCrash);
+    for (const s of servers) s.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  afterEach(() => expect(crashes).toEqual([]));
+
+  it("answers GET and HEAD, and 405 with Allow to every other method", async () => {
+    const root = makeSite();
+    dirs.push(root);
+    const { url } = await start(root);
+    expect((await ask(url)).status).toBe(200);
+    expect((await ask(url)).body).toBe(INDEX);
+    const head = await ask(url, { method: "HEAD" });
+    expect([head.status, head.body]).toEqual([200, ""]);
+    for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
+      const r = await ask(url, { method });
+      expect([method, r.status]).toEqual([method, 405]);
+      expect(r.headers.allow).toBe("GET, HEAD");
+      expect(r.body).not.toContain("Obserwatorium");
+    }
+  });
+
+  it("answers only to the Host names of its loopback address and port", async () => {
+    const root = makeSite();
+    dirs.push(root);
+    const { url } = await start(root);
+    const port = new URL(url).port;
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`])
+      expect([host, (await ask(url, { host })).status]).toEqual([host, 200]);
+    // a DNS name rebound to 127.0.0.1 (what a page of another site would send), another port
+    for (const host of [
+      `evil.example:${port}`,
+      "evil.example",
+      `localhost:${Number(port) + 1}`,
+      "localhost",
+    ]) {
+      const r = await ask(url, { host });
+      expect([host, r.status]).toEqual([host, 421]);
+      expect(r.body).not.toContain("Obserwatorium");
+    }
+    // no Host at all: Node's own 400
+    expect((await ask(url, { host: "" })).status).toBe(400);
+  });
+
+  it("stays up while a file is replaced by a directory, a link or nothing between check and read", async () => {
+    const root = makeSite();
+    dirs.push(root);
+    const { url } = await start(root);
+    const flapping = join(root, "data", "flap.csv");
+    writeFileSync(flapping, "x,y\n".repeat(20_000));
+    // Another process swaps the file all the time: removed, a directory, a dangling link, a file again.
+    const swapper: ChildProcess = spawn(
+      "sh",
+      [
+        "-c",
+        `cd '${join(root, "data")}' && while :; do rm -rf flap.csv; mkdir flap.csv; rmdir flap.csv; ln -s gone flap.csv; rm -f flap.csv; cp big.csv flap.csv; done`,
+      ],
+      { stdio: "ignore" },
+    );
+    try {
+      const statuses = new Set<number>();
+      for (let round = 0; round < 40; round++) {
+        const answers = await Promise.allSettled(
+          Array.from({ length: 25 }, (_, i) => ask(url, { path: "/data/flap.csv", gzip: i % 2 === 0 })),
+        );
+        for (const a of answers) if (a.status === "fulfilled") statuses.add(a.value.status);
+      }
+      // every request that got an answer got a file or a "not found" (a cut-off body is a destroyed socket)
+      expect([...statuses].every((s) => [200, 404, 500].includes(s))).toBe(true);
+    } finally {
+      swapper.kill("SIGKILL");
+    }
+    expect((await ask(url)).status).toBe(200);
+    expect((await ask(url, { path: "/data/big.csv" })).body.length).toBe(4 * 50_000);
+  });
+
+  it("answers 404 for a directory, a dot file and a missing file, and the server stays up", async () => {
+    const root = makeSite({ public: true });
+    dirs.push(root);
+    mkdirSync(join(root, "empty"));
+    const { url } = await start(root);
+    for (const path of ["/data", "/empty", `/${BUILD_INFO_FILE}`, "/nie-ma", "/%E0%A4%A", "/../etc/passwd"]) {
+      const r = await ask(url, { path });
+      expect([path, r.status]).toEqual([path, path === "/%E0%A4%A" ? 400 : 404]);
+    }
+    expect((await ask(url)).status).toBe(200);
+  });
+
+  it("off loopback, warns and serves only a public build unless the internal one is asked for", async () => {
+    const internalSite = makeSite({ public: false });
+    const unmarked = makeSite();
+    const publicSite = makeSite({ public: true });
+    dirs.push(internalSite, unmarked, publicSite);
+    for (const [root, internal, served] of [
+      [internalSite, false, false],
+      [unmarked, false, false],
+      [publicSite, false, true],
+      [internalSite, true, true],
+    ] as const) {
+      const lines: string[] = [];
+      const { url } = await start(root, { host: "0.0.0.0", internal, log: (l) => lines.push(l) });
+      const port = new URL(url).port;
+      expect(lines.join("\n")).toMatch(/^Warning: .*0\.0\.0\.0.*not loopback/m);
+      if (internal) expect(lines.join("\n")).toMatch(/INTERNAL/);
+      const r = await ask(`http://127.0.0.1:${port}`, { host: `127.0.0.1:${port}` });
+      expect([root, r.status]).toEqual([root, served ? 200 : 503]);
+      if (served) expect(r.body).toBe(INDEX);
+      else expect(r.body).not.toContain("3 rodziny");
+      const data = await ask(`http://127.0.0.1:${port}`, {
+        host: `127.0.0.1:${port}`,
+        path: "/data/big.csv",
+      });
+      expect(data.status).toBe(served ? 200 : 503);
+    }
+  });
+
+  it("on loopback prints no warning", async () => {
+    const root = makeSite();
+    dirs.push(root);
+    const lines: string[] = [];
+    await start(root, { log: (l) => lines.push(l) });
+    expect(lines).toEqual([]);
+  });
+
+  it("the service's server applies the same checks before its not-built page", async () => {
+    const data = mkdtempSync(join(tmpdir(), "obs-serve-data-"));
+    dirs.push(data);
+    const previous = process.env.OBS_DATA_DIR;
+    process.env.OBS_DATA_DIR = data;
+    try {
+      const { server, url } = await serveDashboards({
+        port: 0,
+        host: "127.0.0.1",
+        internal: false,
+        log: () => {},
+      });
+      servers.push(server);
+      expect((await ask(url)).status).toBe(503);
+      const post = await ask(url, { method: "POST" });
+      expect([post.status, post.headers.allow]).toEqual([405, "GET, HEAD"]);
+      expect((await ask(url, { host: "rebound.example" })).status).toBe(421);
+    } finally {
+      process.env.OBS_DATA_DIR = previous;
+    }
+  });
+});
