@@ -19,7 +19,7 @@ import { printable, quarantine } from "../warehouse/quarantine.ts";
 import { DocumentRejected, readDocumentFile } from "../warehouse/store.ts";
 import { progress, runCommand, UsageError } from "./command.ts";
 
-const usage = `Usage: npm run ingest -- <file>... [--no-refresh]
+const usage = `Usage: npm run ingest -- <file>... [--no-refresh] [--replace]
 
 Recognise each report from its content (centre, kind of report, period), validate its figures and
 keep it in $OBS_DATA_DIR/documents, then refresh the warehouse. .txt (UTF-8, UTF-16, Windows-1250 or
@@ -27,6 +27,8 @@ ISO-8859-2) and .pdf with a text layer are read. A rejected document is named wi
 code 1, a copy is kept in $OBS_DATA_DIR/quarantine with <name>.error.txt beside it, and the published
 warehouse stays exactly as it was. A stored document whose figures fail an error-severity data test
 is rejected the same way (taken out of the store into the quarantine) and the others are published. The same document twice (under any name) changes nothing.
+A re-issue of a report (same centre, kind and periods) with fewer figures than its current version is
+rejected with that reason (a copy taken half-written, a shorter edition): give --replace to take it anyway.
 Your files are left where they are.
 
 It runs the service's jobs (accept_document → extract_document → build_warehouse → run_data_tests →
@@ -34,6 +36,7 @@ publish_warehouse) to completion on the service's Postgres, so it can run beside
 
 Options:
   --no-refresh  store the documents but do not rebuild the warehouse
+  --replace     take a re-issue even when it has fewer figures than the version it replaces
   -h, --help    show this help
 
 Environment:
@@ -44,11 +47,16 @@ await runCommand(
   {
     usage,
     allowPositionals: true,
-    options: { "no-refresh": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    options: {
+      "no-refresh": { type: "boolean" },
+      replace: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
   },
   async ({ values, positionals }) => {
     if (positionals.length === 0) throw new UsageError("name at least one file to ingest (see --help)");
     const refresh = !values["no-refresh"];
+    const replace = values.replace === true;
     const pipeline = await openPipeline({ log: progress, databaseLog: () => {}, tasks: ONE_SHOT_TASKS });
     let rejected = 0;
     // A rejected file is kept in $OBS_DATA_DIR/quarantine with its reason (warehouse/quarantine.ts).
@@ -96,6 +104,7 @@ await runCommand(
           sha256,
           origin: "cli",
           refresh,
+          ...(replace ? { replace } : {}),
         });
         mine.push({ path, fileName, jobId: String(job.id), outcome: null });
       }

@@ -6,6 +6,7 @@
 import type { EventEmitter } from "node:events";
 import type { AddJobFunction, JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
+import { printable } from "../warehouse/quarantine.ts";
 import type { Db } from "./db.ts";
 import { jobSpec, type Payload, Payloads, type TaskName } from "./payloads.ts";
 
@@ -26,9 +27,11 @@ export interface DocumentOutcome {
 
 /** The line a person reads about a document: the service's log, and `npm run ingest` for its own files. */
 export function describeOutcome(d: DocumentOutcome): string {
+  // One line, harmless in a terminal: a newline or ESC in a file name is shown escaped.
+  const name = printable(d.fileName);
   if (d.status === "rejected")
-    return `✗ rejected ${d.fileName}: ${d.reason}${d.movedTo ? ` → ${d.movedTo}` : ""}`;
-  return `${d.status === "stored" ? "✓ stored" : "= already known"} ${d.fileName}: ${d.what} (${d.observationCount} figures, id ${d.documentId})`;
+    return `✗ rejected ${name}: ${printable(String(d.reason))}${d.movedTo ? ` → ${printable(d.movedTo)}` : ""}`;
+  return `${d.status === "stored" ? "✓ stored" : "= already known"} ${name}: ${d.what} (${d.observationCount} figures, id ${d.documentId})`;
 }
 
 export interface PublishSummary {
@@ -59,7 +62,7 @@ export interface PipelineContext {
   log: Log;
   buildDashboards: (opts: { log?: Log }) => Promise<{ outDir: string }>;
   events: EventEmitter<PipelineEvents>;
-  /** How long an inbox file must stay the same size before it is taken. */
+  /** How long an inbox file must stay unchanged (size, mtime, ctime) before it is taken (lib/config.ts). */
   inboxSettleMs: number;
 }
 

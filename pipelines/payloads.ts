@@ -34,6 +34,8 @@ export const Payloads = {
     origin: z.enum(["inbox", "cli", "collected"]),
     /** Extract and publish after storing (npm run ingest --no-refresh says no). */
     refresh: z.boolean().optional(),
+    /** Take a re-issue even with fewer figures than the version it supersedes (npm run ingest --replace). */
+    replace: z.boolean().optional(),
   }),
   extract_document: z.object({ documentId: z.string().min(8) }),
   build_warehouse: z.object({
@@ -108,8 +110,11 @@ export function jobSpec<T extends TaskName>(task: T, payload: Payload<T>): TaskS
     case "accept_document": {
       // unsafe_dedupe: no second job while one for the same bytes exists, even a running one.
       // `npm run ingest a.txt b.txt` of one content answers for each name it was given.
-      const { sha256, origin, fileName } = payload as Payload<"accept_document">;
-      const key = origin === "cli" ? `document:${sha256}:${fileName}` : `document:${sha256}`;
+      const { sha256, origin, fileName, replace } = payload as Payload<"accept_document">;
+      const key =
+        origin === "cli"
+          ? `document:${sha256}:${fileName}${replace ? ":replace" : ""}`
+          : `document:${sha256}`;
       return { jobKey: key, jobKeyMode: "unsafe_dedupe", maxAttempts: 5 };
     }
     case "extract_document":

@@ -15,6 +15,7 @@ import { dataPaths } from "../lib/config.ts";
 import { describeOutcome, type Log } from "./context.ts";
 import { readCrontab } from "./crontab.ts";
 import { serveDashboards } from "./http.ts";
+import { prepareInboxFolders } from "./inbox.ts";
 import { TASK_NAMES, type TaskName } from "./payloads.ts";
 import { procStat } from "./postgres.ts";
 import { openPipeline, type Pipeline, recoverDeadPools, runnerOptions } from "./worker.ts";
@@ -66,6 +67,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const { log } = opts;
   const paths = dataPaths();
   log(`Obserwatorium: data in ${paths.root}`);
+  // The inbox's folders made, or a tampered one (inbox/rejected a link or a file) refused, before anything starts.
+  await prepareInboxFolders(paths);
   const crontab = readCrontab();
   const tasks: TaskName[] = TASK_NAMES.filter((t) => opts.dashboards || t !== "build_dashboards");
   // Reachable from other machines: the site served there is the public build, unless asked otherwise.

@@ -18,6 +18,7 @@ import {
 } from "graphile-worker";
 import { sql } from "kysely";
 import type pg from "pg";
+import { inboxSettleMs } from "../lib/config.ts";
 import { setBuildsInUse } from "../warehouse/build.ts";
 import type { Log, PipelineContext, PipelineEvents } from "./context.ts";
 import { createDb, createPool, type Db, migrate } from "./db.ts";
@@ -248,6 +249,8 @@ export interface OpenOptions {
 
 /** Database (embedded or DATABASE_URL), migrations, recovery of dead pools: ready to run jobs. */
 export async function openPipeline(opts: OpenOptions): Promise<Pipeline> {
+  // A bad OBS_INBOX_SETTLE_MS is said before anything starts.
+  const settleMs = opts.inboxSettleMs ?? inboxSettleMs();
   const database = await openDatabase({ log: opts.databaseLog ?? opts.log });
   if (!database) throw new Error("no database");
   // A client losing its connection must not crash the process; while closing, that is expected.
@@ -263,7 +266,7 @@ export async function openPipeline(opts: OpenOptions): Promise<Pipeline> {
       db,
       log: opts.log,
       events: new EventEmitter<PipelineEvents>(),
-      inboxSettleMs: opts.inboxSettleMs ?? Number(process.env.OBS_INBOX_SETTLE_MS || 1000),
+      inboxSettleMs: settleMs,
       buildDashboards:
         opts.buildDashboards ?? (async (o) => (await import("../dashboards/build.ts")).buildDashboards(o)),
     };

@@ -40,18 +40,29 @@ export function safeFileName(name: string): string {
   return stem + ext;
 }
 
-/** Printable on one line: control characters (a newline in a file name) shown escaped. */
+/**
+ * Printable on one line, and harmless in a terminal: control characters (a newline or ESC in a file
+ * name, C1 controls) and invisible format characters (a right-to-left override) shown escaped,
+ * JSON-style (`\n`, `\t`, `\u001b`, `\u202e`). Printable text is left as it is, so printing twice
+ * changes nothing.
+ */
 export function printable(s: string): string {
-  return s.replace(/[\p{Cc}]/gu, (c) => JSON.stringify(c).slice(1, -1));
+  return s.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => {
+    const json = JSON.stringify(c).slice(1, -1);
+    return json !== c ? json : `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`;
+  });
 }
 
-async function openExclusive(path: string): Promise<FileHandle | null> {
+/** Permissions of a kept copy: no wider than the original's for group and others; the owner reads and writes. */
+export const keptMode = (original: number) => 0o600 | (original & 0o044);
+
+async function openExclusive(path: string, mode = 0o644): Promise<FileHandle | null> {
   try {
     // O_EXCL: never overwrite, and never write through a link planted at the path.
     return await open(
       path,
       constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      0o644,
+      mode,
     );
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return null;
@@ -76,6 +87,8 @@ export async function quarantine(
 
   const source = resolve(filePath);
   const info = await lstat(source).catch(() => null);
+  // What is kept of a file readable by its owner only stays readable by its owner only.
+  const mode = info?.isFile() ? keptMode(info.mode) : 0o644;
   const name = safeFileName(opts.name ?? basename(filePath));
   const dot = name.lastIndexOf(".");
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
@@ -85,7 +98,7 @@ export async function quarantine(
   let errorFile: FileHandle | null = null;
   for (let n = 1; n <= 10_000 && errorFile === null; n++) {
     target = join(dir, n === 1 ? name : `${stem}-${n}${ext}`);
-    errorFile = await openExclusive(`${target}.error.txt`);
+    errorFile = await openExclusive(`${target}.error.txt`, mode);
     if (errorFile && (await lstat(target).catch(() => null))) {
       await errorFile.close();
       await rm(`${target}.error.txt`, { force: true });
@@ -104,7 +117,7 @@ export async function quarantine(
   else if (info.size > QUARANTINE_COPY_LIMIT) note = `not copied: ${info.size} bytes`;
   else {
     try {
-      copied = await copyNoFollow(source, target);
+      copied = await copyNoFollow(source, target, mode);
       note = `copied beside this file as ${basename(target)}`;
     } catch (e) {
       note = `not copied: ${(e as Error).message}`;
@@ -114,7 +127,10 @@ export async function quarantine(
   const lines = [
     `file: ${printable(opts.name ?? filePath)}`,
     `path: ${printable(source)}`,
-    `reason: ${reason.replace(/\r?\n/g, "\n  ")}`,
+    `reason: ${reason
+      .split(/\r\n|\n|\r/)
+      .map((l) => printable(l))
+      .join("\n  ")}`,
     `rejected at: ${new Date().toISOString()}`,
     ...(opts.documentId ? [`document: ${opts.documentId}`] : []),
     ...(copied ? [`size: ${copied.bytes} bytes`, `sha256: ${copied.sha256}`] : []),
@@ -130,11 +146,17 @@ export async function quarantine(
 }
 
 /** Copy a regular file without following a link at its path, into a new file (never over one). */
-async function copyNoFollow(source: string, target: string): Promise<{ bytes: number; sha256: string }> {
-  const from = await open(source, constants.O_RDONLY | constants.O_NOFOLLOW);
+async function copyNoFollow(
+  source: string,
+  target: string,
+  mode: number,
+): Promise<{ bytes: number; sha256: string }> {
+  // O_NONBLOCK: a FIFO swapped in since the lstat never blocks the open.
+  const from = await open(source, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    if (!(await from.stat()).isFile()) throw new Error("not a regular file");
-    const to = await openExclusive(target);
+    const info = await from.stat();
+    if (!info.isFile()) throw new Error("not a regular file");
+    const to = await openExclusive(target, keptMode(info.mode) & mode);
     if (!to) throw new Error(`${basename(target)} exists already`);
     const hash = createHash("sha256");
     let bytes = 0;

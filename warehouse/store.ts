@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
@@ -10,7 +10,7 @@ import { DocumentRejected } from "../sources/lib/extractor.ts";
 import type { Recognition } from "../sources/lib/observation.ts";
 import { MAX_DOCUMENT_BYTES, readDocumentText } from "../sources/lib/read-document.ts";
 import { extractDocument } from "../sources/registry.ts";
-import { quarantineStored } from "./quarantine.ts";
+import { keptMode, printable, quarantineStored } from "./quarantine.ts";
 
 /** The reports that ship with the project: sources/<centre>/documents/*. */
 export const BUNDLED_DIR = fileURLToPath(new URL("../sources/", import.meta.url));
@@ -37,11 +37,16 @@ export const KnownDocument = z.object({
 export type KnownDocument = z.infer<typeof KnownDocument>;
 
 /**
- * The bytes of a file given as a report. A symbolic link is not followed (in an inbox it could point
- * anywhere: /etc/shadow, another user's files), a directory or device is not a report, and a file
- * larger than any report is refused before it is read. A missing file throws ENOENT as it is.
+ * The bytes of a file given as a report, and its permissions. A symbolic link is not followed (in an
+ * inbox it could point anywhere: /etc/shadow, another user's files), a directory or device is not a
+ * report, and a file larger than any report is refused before it is read. What was checked with lstat
+ * is checked again on the file opened (O_NOFOLLOW, O_NONBLOCK: a FIFO swapped in meanwhile never
+ * blocks). A missing file throws ENOENT as it is.
  */
-export async function readDocumentFile(filePath: string, fileName = basename(filePath)): Promise<Uint8Array> {
+export async function readDocument(
+  filePath: string,
+  fileName = basename(filePath),
+): Promise<{ bytes: Uint8Array; mode: number }> {
   const info = await lstat(filePath);
   if (info.isSymbolicLink()) {
     throw new DocumentRejected(
@@ -60,7 +65,7 @@ export async function readDocumentFile(filePath: string, fileName = basename(fil
   }
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(filePath, constants.O_RDONLY | constants.O_NOFOLLOW);
+    handle = await open(filePath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ELOOP")
@@ -71,18 +76,32 @@ export async function readDocumentFile(filePath: string, fileName = basename(fil
     throw e;
   }
   try {
-    return new Uint8Array(await handle.readFile());
+    const opened = await handle.stat();
+    if (!opened.isFile())
+      throw new DocumentRejected(fileName, "it is not a regular file (a device, pipe or socket)");
+    if (opened.size > MAX_DOCUMENT_BYTES) {
+      throw new DocumentRejected(
+        fileName,
+        `the file is ${opened.size} bytes, larger than any report (limit ${MAX_DOCUMENT_BYTES})`,
+      );
+    }
+    return { bytes: new Uint8Array(await handle.readFile()), mode: opened.mode };
   } finally {
     await handle.close();
   }
 }
 
+/** The bytes of a file given as a report (readDocument). */
+export async function readDocumentFile(filePath: string, fileName = basename(filePath)): Promise<Uint8Array> {
+  return (await readDocument(filePath, fileName)).bytes;
+}
+
 /** Read a file, recognise it and check that figures can be read from it; throws DocumentRejected. */
 export async function inspectDocument(filePath: string, fileName = basename(filePath)) {
-  const bytes = await readDocumentFile(filePath, fileName);
+  const { bytes, mode } = await readDocument(filePath, fileName);
   const text = await readDocumentText(bytes, fileName);
   const extracted = extractDocument(text, fileName);
-  return { bytes, text, ...extracted, documentId: documentIdOf(bytes) };
+  return { bytes, mode, text, ...extracted, documentId: documentIdOf(bytes) };
 }
 
 export interface StoreResult {
@@ -94,11 +113,51 @@ export interface StoreResult {
 }
 
 /**
+ * A re-issue (same centre, kind of report and periods) with fewer figures than the current version:
+ * it would replace it, and figures would vanish (a copy taken half-written, a shorter PDF). Refused
+ * unless asked for (`npm run ingest -- --replace <file>`).
+ */
+export class FewerFigures extends DocumentRejected {
+  constructor(
+    fileName: string,
+    readonly figures: number,
+    readonly current: { documentId: string; fileName: string; figures: number; what: string },
+  ) {
+    super(
+      fileName,
+      `ma mniej liczb (${figures}) niż obecna wersja (${current.figures}) tego sprawozdania (${current.what}, ${printable(current.fileName)}), więc jej nie zastępuje — czy to pełna kopia? Aby mimo to zastąpić: npm run ingest -- --replace <plik> / ` +
+        `it has fewer figures (${figures}) than the current version (${current.figures}) of this report, so it does not replace it — is it a complete copy? To replace it anyway: npm run ingest -- --replace <file>`,
+    );
+    this.name = "FewerFigures";
+  }
+}
+
+/** The version of a report a new one would supersede: the latest of the same centre, kind and periods. */
+export async function currentVersionOf(r: Recognition): Promise<KnownDocument | undefined> {
+  const periods = [...r.periods].sort().join(",");
+  // As the warehouse orders versions (stg_documents): received_at (bundled first), then document_id.
+  const order = (d: KnownDocument) => `${d.receivedAt ?? ""} ${d.documentId}`;
+  let current: KnownDocument | undefined;
+  for (const d of await listDocuments()) {
+    if (d.centreId !== r.centre_id || d.kind !== r.kind || [...d.periods].sort().join(",") !== periods)
+      continue;
+    if (!current || order(d) > order(current)) current = d;
+  }
+  return current;
+}
+
+/**
  * Recognise, validate and keep a document in the store ($OBS_DATA_DIR/documents).
  * Writes are atomic (temp file + rename), so a crash never leaves half a document; the same bytes
- * twice (under any name) are one document.
+ * twice (under any name) are one document. Stored files are no more readable than the original was
+ * (a file readable by its owner only stays so). A re-issue with fewer figures than the version it
+ * would supersede is refused (FewerFigures) unless `replace` says to take it.
  */
-export async function storeDocument(filePath: string, fileName = basename(filePath)): Promise<StoreResult> {
+export async function storeDocument(
+  filePath: string,
+  fileName = basename(filePath),
+  opts: { replace?: boolean } = {},
+): Promise<StoreResult> {
   const doc = await inspectDocument(filePath, fileName);
   const base = {
     documentId: doc.documentId,
@@ -107,6 +166,21 @@ export async function storeDocument(filePath: string, fileName = basename(filePa
     observationCount: doc.observations.length,
   };
   if (await findDocument(doc.documentId)) return { status: "duplicate", ...base };
+
+  if (!opts.replace) {
+    const current = await currentVersionOf(doc.recognition);
+    if (current) {
+      const figures = (await inspectDocument(current.path, current.fileName)).observations.length;
+      if (doc.observations.length < figures) {
+        throw new FewerFigures(fileName, doc.observations.length, {
+          documentId: current.documentId,
+          fileName: current.fileName,
+          figures,
+          what: `${current.centreId}/${current.kind} ${current.periods.join(", ")}`,
+        });
+      }
+    }
+  }
 
   const dir = dataPaths().documents;
   await mkdir(dir, { recursive: true });
@@ -125,16 +199,21 @@ export async function storeDocument(filePath: string, fileName = basename(filePa
     receivedAt: new Date().toISOString(),
     byteSize: doc.bytes.length,
   };
-  await atomicWrite(target, doc.bytes);
+  const mode = keptMode(doc.mode);
+  await atomicWrite(target, doc.bytes, mode);
   faultPoint("store:after-bytes");
   // The metadata is written last: a document counts as stored only once its .json exists.
-  await atomicWrite(join(dir, `${doc.documentId}.json`), `${JSON.stringify(meta, null, 2)}\n`);
+  await atomicWrite(join(dir, `${doc.documentId}.json`), `${JSON.stringify(meta, null, 2)}\n`, mode);
   return { status: "stored", ...base };
 }
 
-export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, data);
+/** Write a new file under a fresh name (never through a link), then rename it over `path`. */
+export async function atomicWrite(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Date.now()}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(tmp, data, {
+    mode,
+    flag: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+  });
   await rename(tmp, path);
 }
 

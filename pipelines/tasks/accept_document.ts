@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { sql } from "kysely";
 import { dataPaths } from "../../lib/config.ts";
-import { DocumentRejected, documentIdOf, readDocumentFile, storeDocument } from "../../warehouse/store.ts";
+import {
+  DocumentRejected,
+  documentIdOf,
+  FewerFigures,
+  readDocumentFile,
+  storeDocument,
+} from "../../warehouse/store.ts";
 import { type DocumentOutcome, defineTask, enqueue, type PipelineContext } from "../context.ts";
 import { rejectInboxFile } from "../inbox.ts";
 import type { Payload } from "../payloads.ts";
@@ -11,6 +17,8 @@ import type { Payload } from "../payloads.ts";
  * Recognise, validate and keep one report in the document store. An inbox file leaves the inbox
  * either way: into the store, or into inbox/rejected/ with the reason. The same bytes twice are one
  * document ("= already known"). A file given on the command line (origin cli) is left where it is.
+ * A re-issue (same centre, kind and periods) with fewer figures than the current version is rejected
+ * with that reason, never swapped in silently, unless the payload says `replace` (ingest --replace).
  */
 export default defineTask({
   name: "accept_document",
@@ -33,7 +41,8 @@ export default defineTask({
     const collected = await collectedFrom(ctx, sha256);
     let stored: Awaited<ReturnType<typeof storeDocument>>;
     try {
-      stored = await storeDocument(path, fileName);
+      // A re-issue with fewer figures than the current version is refused unless asked for (FewerFigures).
+      stored = await storeDocument(path, fileName, { replace: payload.replace === true });
     } catch (e) {
       if (e instanceof DocumentRejected) return reject(ctx, payload, e, bytes, collected);
       throw e;
@@ -126,7 +135,13 @@ async function reject(
       }),
     )
     .execute();
-  const movedTo = origin === "cli" ? null : await rejectInboxFile(path, dataPaths().rejected, e.reason);
+  const movedTo =
+    origin === "cli"
+      ? null
+      : await rejectInboxFile(path, dataPaths().rejected, e.reason, {
+          fileName,
+          replaceHint: e instanceof FewerFigures,
+        });
   return tell(ctx, {
     status: "rejected",
     fileName,

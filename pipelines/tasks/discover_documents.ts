@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdir } from "node:fs/promises";
 import { dataPaths } from "../../lib/config.ts";
+import { printable } from "../../warehouse/quarantine.ts";
 import { DocumentRejected, listDocuments, readDocumentFile } from "../../warehouse/store.ts";
 import { defineTask, enqueue } from "../context.ts";
-import { settledFiles } from "../inbox.ts";
+import { InboxTampered, prepareInboxFolders, settledFiles } from "../inbox.ts";
 import { jobSpec } from "../payloads.ts";
 import {
   currentContentKey,
@@ -14,17 +14,42 @@ import {
   syncDocumentStates,
 } from "../published.ts";
 
+/** How soon a tampered inbox is looked at again (a fix is noticed without waiting for the cron minute). */
+const BLOCKED_RECHECK_MS = 5000;
+
+/** The last problem with the inbox said in the log, and when: said again once a minute, not every look. */
+let lastSaid: { message: string; at: number } | null = null;
+function sayOnce(log: (line: string) => void, message: string): boolean {
+  if (lastSaid?.message === message && Date.now() - lastSaid.at < 60_000) return false;
+  lastSaid = { message, at: Date.now() };
+  log(message);
+  return true;
+}
+
 /**
- * Find work: inbox files that stopped growing (one accept_document job each, keyed by content hash),
+ * Find work: inbox files that stopped changing (one accept_document job each, keyed by content hash),
  * and with `catchUp` every known document the published warehouse does not hold yet.
  */
 export default defineTask({
   name: "discover_documents",
   quiet: true,
   async run(payload, ctx, helpers) {
-    const { inbox } = dataPaths();
-    await mkdir(inbox, { recursive: true });
-    const { settled, unsettled } = await settledFiles(inbox, ctx.inboxSettleMs, helpers.abortSignal);
+    const paths = dataPaths();
+    const { inbox } = paths;
+    // A tampered inbox (inbox/rejected a link or a file) is not used: said in the log, files stay put.
+    let blocked: string | null = null;
+    let said = false;
+    try {
+      await prepareInboxFolders(paths, "run");
+    } catch (e) {
+      if (!(e instanceof InboxTampered)) throw e;
+      blocked = e.message;
+      said = sayOnce(ctx.log, `Inbox not looked at: ${e.message}`);
+    }
+    if (blocked === null) lastSaid = null;
+    const { settled, unsettled, recheckInMs } = blocked
+      ? { settled: [], unsettled: [], recheckInMs: BLOCKED_RECHECK_MS }
+      : await settledFiles(inbox, ctx.inboxSettleMs);
     const taken: string[] = [];
     for (const file of settled) {
       let bytes: Uint8Array;
@@ -38,22 +63,24 @@ export default defineTask({
         bytes = new TextEncoder().encode(`unreadable:${file.path}`);
       }
       const sha256 = createHash("sha256").update(bytes).digest("hex");
-      ctx.log(`Inbox: ${file.name} (${file.size} bytes)`);
+      // The name as people read it (log, run log, .error.txt): a newline or ESC in it shown escaped.
+      const fileName = printable(file.name);
+      ctx.log(`Inbox: ${fileName} (${file.size} bytes)`);
       await enqueue(helpers.addJob, "accept_document", {
         path: file.path,
-        fileName: file.name,
+        fileName,
         sha256,
         origin: "inbox",
         refresh: true,
       });
-      taken.push(file.name);
+      taken.push(fileName);
     }
-    if (unsettled.length > 0) {
-      // Still being written: look again soon rather than at the next cron minute.
+    if (unsettled.length > 0 || blocked) {
+      // Still being written (or not yet unchanged for the settle time): look again when it may be.
       await helpers.addJob(
         "discover_documents",
         {},
-        { ...jobSpec("discover_documents", {}), runAt: new Date(Date.now() + ctx.inboxSettleMs) },
+        { ...jobSpec("discover_documents", {}), runAt: new Date(Date.now() + recheckInMs) },
       );
     }
 
@@ -84,9 +111,11 @@ export default defineTask({
       );
     }
     return {
-      idle: taken.length === 0 && unsettled.length === 0 && !payload.catchUp,
+      // A tampered inbox is in the run log when it is said in the log (once a minute), not every look.
+      idle: taken.length === 0 && unsettled.length === 0 && !payload.catchUp && !said,
       files: taken,
-      waiting: unsettled,
+      waiting: unsettled.map(printable),
+      ...(blocked ? { blocked } : {}),
       ...(payload.catchUp ? { missing, rebuild } : {}),
     };
   },
