@@ -2,6 +2,7 @@ import { z } from "zod";
 import { extractors as jaworzno } from "./jaworzno/index.ts";
 import { extractors as katowice } from "./katowice/index.ts";
 import { extractors as kedzierzynKozle } from "./kedzierzyn-kozle/index.ts";
+import { recogniseCentre } from "./lib/centres.ts";
 import { SourceText } from "./lib/document.ts";
 import { DocumentRejected, type Extractor } from "./lib/extractor.ts";
 import { grainViolations } from "./lib/grain.ts";
@@ -11,45 +12,52 @@ import { extractors as wroclaw } from "./wroclaw/index.ts";
 /** Every extractor the project has; a new kind of report adds itself in its centre's index.ts. */
 export const EXTRACTORS: readonly Extractor[] = [...wroclaw, ...katowice, ...jaworzno, ...kedzierzynKozle];
 
-/** Names by which a document betrays its city even when its layout is unknown. */
-const CITY_HINTS: [string, RegExp][] = [
-  ["wroclaw", /Wrocław/],
-  ["katowice", /Katowic/],
-  ["jaworzno", /Jaworzn/],
-  ["kedzierzyn-kozle", /Kędzierzyn/],
-];
-
 export interface RecognisedDocument {
   extractor: Extractor;
   recognition: Recognition;
   source: SourceText;
 }
 
-/** Recognise a document from its content; a document nobody (or more than one extractor) claims is rejected. */
+/** Kinds of report the project reads, for a person: what a document of a known centre was checked for. */
+const KNOWN_LAYOUTS_PL = () => EXTRACTORS.map((e) => e.kind).join(", ");
+
+/**
+ * Recognise a document from its content: first its centre (from the name forms of models/seeds/centres.csv,
+ * never from code), then its layout. A document of no known centre, in no known layout, or claimed by
+ * several extractors is rejected with a reason in Polish (the English one follows, for the log).
+ */
 export function recogniseDocument(text: string, fileName: string): RecognisedDocument {
   const source = new SourceText(text);
+  const found = recogniseCentre(text);
+  if (!found) {
+    throw new DocumentRejected(
+      fileName,
+      "nie rozpoznano ośrodka: tekst nie wymienia żadnego ośrodka z models/seeds/centres.csv " +
+        "(nazwa miasta lub ośrodka); dodaj ośrodek do centres.csv albo sprawdź, czy to właściwy plik — " +
+        "not a report of a known centre (no centre of centres.csv is named in it)",
+    );
+  }
+  const { centre } = found;
   const claims = EXTRACTORS.flatMap((extractor) => {
-    const recognition = extractor.recognise(source);
-    return recognition ? [{ extractor, recognition, source }] : [];
+    const recognition = extractor.recognise(source, centre);
+    return recognition
+      ? [{ extractor, recognition: { ...recognition, centre_id: centre.centre_id }, source }]
+      : [];
   });
   const [only, ...others] = claims;
   if (only && others.length === 0) return only;
   if (only) {
     throw new DocumentRejected(
       fileName,
-      `claimed by several extractors (${claims.map((c) => c.extractor.id).join(", ")})`,
+      `dokument pasuje do kilku układów raportów naraz (${claims.map((c) => c.extractor.kind).join(", ")}) — ` +
+        `claimed by several extractors (${claims.map((c) => c.extractor.id).join(", ")})`,
     );
   }
-  const city = CITY_HINTS.find(([, re]) => re.test(text))?.[0];
   throw new DocumentRejected(
     fileName,
-    city
-      ? `a ${city} document in a layout no extractor knows (known kinds: ${
-          EXTRACTORS.filter((e) => e.centreId === city)
-            .map((e) => e.kind)
-            .join(", ") || "none"
-        })`
-      : "not a report of a known centre (no extractor recognises it)",
+    `rozpoznano ośrodek ${centre.name_pl} (TERYT ${centre.teryt}, „${found.evidence}”), ale nie znaleziono ` +
+      `żadnej znanej sekcji ani układu raportu (szukano: ${KNOWN_LAYOUTS_PL()}); nic nie odczytano — ` +
+      `a ${centre.centre_id} document in a layout no extractor knows (known kinds: ${EXTRACTORS.map((e) => e.kind).join(", ")})`,
   );
 }
 
@@ -101,11 +109,16 @@ const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 /** Recognise and extract a document; every observation is validated against the contract and the grain. */
 export function extractDocument(text: string, fileName: string) {
   const doc = recogniseDocument(text, fileName);
-  const observations = validateExtraction(
-    doc.extractor.id,
-    fileName,
-    doc.extractor.extract(doc.source, doc.recognition),
-  );
-  if (observations.length === 0) throw new DocumentRejected(fileName, "no figures could be read from it");
+  // The centre is the registry's, never a reader's: every figure carries the centre recognised.
+  const read = doc.extractor
+    .extract(doc.source, doc.recognition)
+    .map((o) => ({ ...o, centre_id: doc.recognition.centre_id }));
+  const observations = validateExtraction(doc.extractor.id, fileName, read);
+  if (observations.length === 0) {
+    throw new DocumentRejected(
+      fileName,
+      `w dokumencie ośrodka ${doc.recognition.centre_id} nie odczytano żadnej liczby — no figures could be read from it`,
+    );
+  }
   return { ...doc, observations };
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { csvParse } from "d3";
 import { describe, expect, it } from "vitest";
+import { centreById } from "../lib/centres.ts";
 import { SourceText } from "../lib/document.ts";
 import { parseNumberWord } from "../lib/numbers.ts";
 import type { ExtractedObservation } from "../lib/observation.ts";
@@ -79,7 +80,9 @@ describe("jaworzno/sprawozdanie-gpwr: the 2023 report", () => {
       }
       for (const f of files) {
         const doc = new SourceText(readFileSync(`${root}${centre.name}/documents/${f}`, "utf8"));
-        expect(sprawozdanieGpwr.recognise(doc) !== null, f).toBe(centre.name === "jaworzno");
+        expect(sprawozdanieGpwr.recognise(doc, centreById("jaworzno")) !== null, f).toBe(
+          centre.name === "jaworzno",
+        );
       }
     }
   });

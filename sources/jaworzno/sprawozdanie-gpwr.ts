@@ -8,7 +8,8 @@
  * family_assistants figure is made up for it (missing is not zero).
  */
 import { matchBreakdown, unitOf } from "../lib/catalogue.ts";
-import { normaliseLabel, type SourceText } from "../lib/document.ts";
+import type { CentreRecord } from "../lib/centres.ts";
+import { escapeRegExp, normaliseLabel, type SourceText } from "../lib/document.ts";
 import type { Extractor } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
@@ -496,14 +497,13 @@ export function unreadNumbers(doc: SourceText): UnreadNumber[] {
 
 export const sprawozdanieGpwr: Extractor = {
   id: "jaworzno/sprawozdanie-gpwr",
-  centreId: "jaworzno",
   kind: "sprawozdanie-gpwr",
 
-  recognise(doc: SourceText): Recognition | null {
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null {
     const head = [...doc.nonBlankLines(1, Math.min(doc.lines.length, 30))].slice(0, 8);
     const norm = normaliseLabel(head.map(([, t]) => t).join(" "));
-    if (!/^sprawozdanie z realizacji gminnego programu wspierania rodziny w jaworznie\b/.test(norm))
-      return null;
+    // The programme of any gmina ("… Wspierania Rodziny w Jaworznie", "… w Gminie Opole"): the city is the registry's.
+    if (!/^sprawozdanie z realizacji gminnego programu wspierania rodziny\b/.test(norm)) return null;
     const year = /\bza rok (\d{4})\b/.exec(norm)?.[1];
     if (!year) return null;
     const last = head.findIndex(([, t]) => /\bza rok \d{4}\b/.test(normaliseLabel(t)));
@@ -513,9 +513,10 @@ export const sprawozdanieGpwr: Extractor = {
         .map(([, t]) => t)
         .join(" "),
     );
-    const signed = doc.findLines(/^\s*Jaworzno,\s+\S/).at(-1);
+    const place = new RegExp(String.raw`^\s*${escapeRegExp(centre.name_pl)},\s+\S`, "u");
+    const signed = doc.findLines(place).at(-1);
     return {
-      centre_id: "jaworzno",
+      centre_id: centre.centre_id,
       kind: "sprawozdanie-gpwr",
       title,
       periods: [year],

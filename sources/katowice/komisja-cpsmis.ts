@@ -1,4 +1,5 @@
 import { unitOf } from "../lib/catalogue.ts";
+import type { CentreRecord } from "../lib/centres.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
 import { DocumentRejected, type Extractor } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
@@ -431,13 +432,12 @@ function programmeProse(doc: SourceText, year: number): ExtractedObservation[] {
 
 export const komisjaCpsmis: Extractor = {
   id: `katowice/${KIND}`,
-  centreId: "katowice",
   kind: KIND,
 
-  recognise(doc: SourceText): Recognition | null {
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null {
     const text = normaliseLabel(doc.text);
     if (!/centrum poradnictwa specjalistycznego,? metodyki i strategii/.test(text)) return null;
-    if (!/komisji polityki spolecznej/.test(text) || !/katowic/.test(text)) return null;
+    if (!/komisji polityki spolecznej/.test(text)) return null;
     const rows = readRows(doc);
     if (rows.length === 0) return null;
     const year = sourceYear(doc);
@@ -459,7 +459,7 @@ export const komisjaCpsmis: Extractor = {
     const after =
       meeting === null ? "" : [...doc.nonBlankLines(meeting, meeting + 4)].map(([, l]) => l).join(" ");
     return {
-      centre_id: "katowice",
+      centre_id: centre.centre_id,
       kind: KIND,
       title,
       periods: [...years].sort(),

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { csvParse } from "d3";
 import { describe, expect, it } from "vitest";
+import { centreById } from "../lib/centres.ts";
 import { SourceText } from "../lib/document.ts";
 import { parseNumberWord } from "../lib/numbers.ts";
 import type { ExtractedObservation } from "../lib/observation.ts";
@@ -80,7 +81,9 @@ describe("kedzierzyn-kozle/asystenci-rodziny: the 2025 information", () => {
       }
       for (const f of files) {
         const doc = new SourceText(readFileSync(`${root}${centre.name}/documents/${f}`, "utf8"));
-        expect(asystenciRodziny.recognise(doc) !== null, f).toBe(centre.name === "kedzierzyn-kozle");
+        expect(asystenciRodziny.recognise(doc, centreById("kedzierzyn-kozle")) !== null, f).toBe(
+          centre.name === "kedzierzyn-kozle",
+        );
       }
     }
   });

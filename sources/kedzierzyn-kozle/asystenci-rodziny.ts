@@ -15,7 +15,8 @@ import {
   type UnreadNumber,
 } from "../jaworzno/prose.ts";
 import { unitOf } from "../lib/catalogue.ts";
-import { normaliseLabel, type SourceText } from "../lib/document.ts";
+import type { CentreRecord } from "../lib/centres.ts";
+import { escapeRegExp, normaliseLabel, type SourceText } from "../lib/document.ts";
 import type { Extractor } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import type { ExtractedObservation, Recognition } from "../lib/observation.ts";
@@ -111,10 +112,9 @@ export function unreadNumbers(doc: SourceText): UnreadNumber[] {
 
 export const asystenciRodziny: Extractor = {
   id: "kedzierzyn-kozle/asystenci-rodziny",
-  centreId: "kedzierzyn-kozle",
   kind: "asystenci-rodziny",
 
-  recognise(doc: SourceText): Recognition | null {
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null {
     const heading = doc.findLine(/^\s*INFORMACJA O DZIAŁANIACH ASYSTENTÓW RODZINY/i);
     if (heading === null) return null;
     // The heading can wrap: read it up to its year.
@@ -125,12 +125,11 @@ export const asystenciRodziny: Extractor = {
       if (/\bw roku \d{4}\b/.test(normaliseLabel(title))) break;
     }
     const norm = normaliseLabel(title);
-    if (!/kedzierzyn/.test(norm)) return null;
     const year = /\bw roku (\d{4})\b/.exec(norm)?.[1];
     if (!year) return null;
-    const dated = doc.findLine(/Kędzierzyn-Koźle,\s+dnia\s/i);
+    const dated = doc.findLine(new RegExp(String.raw`${escapeRegExp(centre.name_pl)},\s+dnia\s`, "iu"));
     return {
-      centre_id: "kedzierzyn-kozle",
+      centre_id: centre.centre_id,
       kind: "asystenci-rodziny",
       title,
       periods: [year],

@@ -1,17 +1,18 @@
+import type { CentreRecord } from "./centres.ts";
 import type { SourceText } from "./document.ts";
-import type { CentreId, ExtractedObservation, Recognition } from "./observation.ts";
+import type { ExtractedObservation, Recognition } from "./observation.ts";
 
 /**
- * One extractor per kind of report. Both functions are pure: text in, data out.
- * `recognise` looks at the content only (never the file name) and returns null when the document
- * is not of this kind; `extract` reads every figure with its line and quote.
+ * One extractor per layout of report. Both functions are pure: text in, data out.
+ * The registry first recognises the document's centre from models/seeds/centres.csv; `recognise` then
+ * looks at the content only (never the file name, never the city) and returns null when the document is
+ * not in this layout; `extract` reads every figure with its line and quote, for the centre recognised.
  */
 export interface Extractor {
-  /** `<centre_id>/<kind>`, e.g. "wroclaw/dobre-praktyki". */
+  /** `<folder>/<kind>`, e.g. "wroclaw/dobre-praktyki": the folder of the centre whose reports taught it. */
   readonly id: string;
-  readonly centreId: CentreId;
   readonly kind: string;
-  recognise(doc: SourceText): Recognition | null;
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null;
   extract(doc: SourceText, recognition: Recognition): ExtractedObservation[];
 }
 

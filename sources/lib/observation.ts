@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { isKnownCentre } from "./centres.ts";
 
-/** Centres known to the project; a new city adds its id here and a row in models/seeds/centres.csv. */
-export const CENTRE_IDS = ["wroclaw", "katowice", "jaworzno", "kedzierzyn-kozle"] as const;
-export const CentreId = z.enum(CENTRE_IDS);
+/** A centre of models/seeds/centres.csv (or one registered in-process, see centres.ts): data, not an enum. */
+export const CentreId = z
+  .string()
+  .refine(isKnownCentre, { message: "centre_id is not a centre of models/seeds/centres.csv" });
 export type CentreId = z.infer<typeof CentreId>;
 
 /** '2012' is a year, '2012-H1' / '2012-H2' a half-year. */

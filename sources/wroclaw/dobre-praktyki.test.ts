@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { csvParse } from "d3";
 import { describe, expect, it } from "vitest";
 import { breakdownCatalogue, metricCatalogue, unitOf } from "../lib/catalogue.ts";
+import { centreById } from "../lib/centres.ts";
 import { SourceText } from "../lib/document.ts";
 import { parseNumberWord } from "../lib/numbers.ts";
 import type { ExtractedObservation } from "../lib/observation.ts";
@@ -570,7 +571,7 @@ describe("traps, one at a time", () => {
       periods: ["2014"],
       issued_on: null,
     });
-    expect(dobrePraktyki.recognise(doc)?.periods).toEqual(["2014", "2015", "2015-H1"]);
+    expect(dobrePraktyki.recognise(doc, centreById("wroclaw"))?.periods).toEqual(["2014", "2015", "2015-H1"]);
     expect(obs.map((o) => [o.metric_id, o.breakdown, o.period_id, o.value, o.line])).toEqual([
       ["families_assisted", null, "2014", 9001, 13],
       ["families_assisted", null, "2015-H1", 4120, 13],
@@ -613,7 +614,7 @@ describe("traps, one at a time", () => {
 describe("recognition looks at the content only", () => {
   it("takes the deck under any file name", () => {
     const doc = new SourceText(realText);
-    expect(dobrePraktyki.recognise(doc)?.kind).toBe("dobre-praktyki");
+    expect(dobrePraktyki.recognise(doc, centreById("wroclaw"))?.kind).toBe("dobre-praktyki");
     expect(extracted(realText, "x.pdf.txt").recognition.kind).toBe("dobre-praktyki");
   });
 
@@ -625,9 +626,15 @@ describe("recognition looks at the content only", () => {
         .map((f) => read(join(dir, f)));
     });
     expect(others.length).toBeGreaterThan(0);
-    for (const text of others) expect(dobrePraktyki.recognise(new SourceText(text))).toBeNull();
+    for (const text of others)
+      expect(dobrePraktyki.recognise(new SourceText(text), centreById("wroclaw"))).toBeNull();
     const slidesOnly = realText.split("DANE ILOŚCIOWE")[0] ?? "";
-    expect(dobrePraktyki.recognise(new SourceText(slidesOnly))).toBeNull();
-    expect(dobrePraktyki.recognise(new SourceText("Notatka o pomocy społecznej we Wrocławiu."))).toBeNull();
+    expect(dobrePraktyki.recognise(new SourceText(slidesOnly), centreById("wroclaw"))).toBeNull();
+    expect(
+      dobrePraktyki.recognise(
+        new SourceText("Notatka o pomocy społecznej we Wrocławiu."),
+        centreById("wroclaw"),
+      ),
+    ).toBeNull();
   });
 });

@@ -9,13 +9,13 @@
  * by spaces), and every value found there is mapped back to its own line for the quote.
  */
 import { matchBreakdown, metricCatalogue, unitOf } from "../lib/catalogue.ts";
+import type { CentreRecord } from "../lib/centres.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
 import type { Extractor } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { parseNumberWord, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 
-const CENTRE_ID = "wroclaw" as const;
 const KIND = "dobre-praktyki";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -54,7 +54,8 @@ interface Draft {
 
 function observation(d: Draft): ExtractedObservation {
   return {
-    centre_id: CENTRE_ID,
+    // The centre is the one the registry recognised (models/seeds/centres.csv); readDeck stamps it.
+    centre_id: "",
     period_id: d.period,
     as_of_date: null,
     metric_id: d.metric,
@@ -1041,14 +1042,14 @@ export interface DeckReading {
 
 function isThisKind(doc: SourceText): boolean {
   return (
-    /Dobre\s+Praktyki\s+MOPS\s+Wrocław/i.test(doc.text) &&
+    /Dobre\s+Praktyki/i.test(doc.text) &&
     /DANE\s+ILOŚCIOWE/.test(doc.text) &&
     findPeriodTables(doc).length > 0
   );
 }
 
 /** Read every figure of the deck. Pure: the same text gives the same figures. */
-export function readDeck(doc: SourceText): DeckReading {
+export function readDeck(doc: SourceText, centreId = ""): DeckReading {
   const header = readHeader(doc);
   const tables = findPeriodTables(doc);
   const latest = Math.max(...tables.flatMap((t) => t.columns.map((c) => Number(c.slice(0, 4)))));
@@ -1077,7 +1078,7 @@ export function readDeck(doc: SourceText): DeckReading {
   readLocalActivityProgrammes(ctx);
   readCommunityOrganisers(ctx);
   readTargetGroups(ctx);
-  const observations = oneFigurePerPlace(ctx.out);
+  const observations = oneFigurePerPlace(ctx.out).map((o) => ({ ...o, centre_id: centreId }));
   flagHalfYearAboveYear(observations);
   observations.sort((a, b) => a.line - b.line);
   return { header: { ...header, year }, tables, observations, unread };
@@ -1095,21 +1096,20 @@ function reportingPeriods(reading: DeckReading): string[] {
 }
 
 export const dobrePraktyki: Extractor = {
-  id: `${CENTRE_ID}/${KIND}`,
-  centreId: CENTRE_ID,
+  id: `wroclaw/${KIND}`,
   kind: KIND,
-  recognise(doc: SourceText): Recognition | null {
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null {
     if (!isThisKind(doc)) return null;
-    const reading = readDeck(doc);
+    const reading = readDeck(doc, centre.centre_id);
     return {
-      centre_id: CENTRE_ID,
+      centre_id: centre.centre_id,
       kind: KIND,
       title: reading.header.title,
       periods: reportingPeriods(reading),
       issued_on: null,
     };
   },
-  extract(doc: SourceText, _recognition: Recognition): ExtractedObservation[] {
-    return readDeck(doc).observations;
+  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
+    return readDeck(doc, recognition.centre_id).observations;
   },
 };
