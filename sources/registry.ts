@@ -5,7 +5,7 @@ import { extractors as kedzierzynKozle } from "./kedzierzyn-kozle/index.ts";
 import { recogniseCentre } from "./lib/centres.ts";
 import { SourceText } from "./lib/document.ts";
 import { DocumentRejected, type Extractor } from "./lib/extractor.ts";
-import { grainViolations } from "./lib/grain.ts";
+import { grainViolations, oneFigurePerDocument } from "./lib/grain.ts";
 import { ExtractedObservation, type Recognition } from "./lib/observation.ts";
 import { extractors as wroclaw } from "./wroclaw/index.ts";
 
@@ -110,9 +110,11 @@ const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 export function extractDocument(text: string, fileName: string) {
   const doc = recogniseDocument(text, fileName);
   // The centre is the registry's, never a reader's: every figure carries the centre recognised.
-  const read = doc.extractor
-    .extract(doc.source, doc.recognition)
-    .map((o) => ({ ...o, centre_id: doc.recognition.centre_id }));
+  const read = oneFigurePerDocument(
+    doc.extractor
+      .extract(doc.source, doc.recognition)
+      .map((o) => ({ ...o, centre_id: doc.recognition.centre_id })),
+  );
   const observations = validateExtraction(doc.extractor.id, fileName, read);
   if (observations.length === 0) {
     throw new DocumentRejected(

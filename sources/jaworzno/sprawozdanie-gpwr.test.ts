@@ -130,7 +130,6 @@ describe("jaworzno/sprawozdanie-gpwr: the 2023 report", () => {
       [139, "home_visits", "social_worker", 3418, ""],
       [141, "opinions_to_external_institutions", "social_worker", 795, ""],
       [150, "families_by_diagnostic_tool", "activation_support_team", 12, "contradiction"],
-      [155, "families_with_specialist_support", "psychologist", 42, ""],
       [170, "families_with_family_assistant_by_situation", "at_risk_of_placement", 24, ""],
       [172, "families_with_family_assistant_by_situation", "children_in_foster_care", 5, ""],
       [174, "families_with_family_assistant_by_situation", "monitoring", 12, ""],
@@ -168,8 +167,14 @@ describe("jaworzno/sprawozdanie-gpwr: the 2023 report", () => {
     expect(programmes?.label).toBe(
       'realizacja programów aktywizacji zawodowej i społecznej „PISiZ" i „Uwierz w siebie”',
     );
-    expect(find(obs, "families_with_specialist_support", "psychologist").map((o) => o.quote)).toContain(
-      "W 2023 r. z tej formy wsparcia skorzystały 42 rodziny z dziećmi.",
+    // Stated in table 3 and again in the prose: one figure (a sum must not count it twice), whose note
+    // names the prose sentence as its other place.
+    const psychologist = find(obs, "families_with_specialist_support", "psychologist");
+    expect(psychologist.map((o) => [o.line, o.value, o.quote])).toEqual([
+      [129, 42, "Wsparcie psychologa 42"],
+    ]);
+    expect(psychologist[0]?.note).toContain(
+      "wiersz 155 („W 2023 r. z tej formy wsparcia skorzystały 42 rodziny z dziećmi.”)",
     );
   });
 
@@ -269,10 +274,10 @@ describe("jaworzno/sprawozdanie-gpwr: next years' reports in the same layout", (
     // "dziewięcioro dzieci" is a number word.
     const children = find(obs, "family_assistant_project_participants", "children")[0];
     expect([children?.value, children?.flags]).toEqual([9, ["number_word"]]);
-    // Table and prose agree this year: no contradiction.
-    expect(find(obs, "families_by_diagnostic_tool", "activation_support_team").map((o) => o.value)).toEqual([
-      11, 11,
-    ]);
+    // Table and prose agree this year: no contradiction, and one figure whose note names the other place.
+    const teams = find(obs, "families_by_diagnostic_tool", "activation_support_team");
+    expect(teams.map((o) => o.value)).toEqual([11]);
+    expect(teams[0]?.note).toMatch(/także w: wiersz \d+/);
     expect(obs.some((o) => o.flags.includes("contradiction"))).toBe(false);
     expect(find(obs, "respite_care_residential_stay_days")[0]?.value).toBe(14);
   });

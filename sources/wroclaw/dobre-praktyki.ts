@@ -15,6 +15,7 @@ import type { Extractor } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { parseNumberWord, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
+import { romanMonth, spanPeriod, UNDATED } from "../lib/periods.ts";
 
 const KIND = "dobre-praktyki";
 
@@ -444,6 +445,14 @@ function assumedYear(ctx: Context, why = "rok nie jest podany przy liczbie") {
   };
 }
 
+/** A stock the text states with no date: marked undated, never given the deck's year (see lib/periods.ts). */
+function undated(ctx: Context, what = "stan podany bez daty") {
+  return {
+    period: UNDATED,
+    note: `${what}; dokument (${ctx.yearSource}) nie podaje, na kiedy – okres oznaczony jako „bez daty”, nie przypisano roku.`,
+  };
+}
+
 /** Push an observation for a captured number; number words are flagged as such. */
 function emit(
   ctx: Context,
@@ -563,7 +572,7 @@ function readStaffFacts(ctx: Context) {
     ],
   ];
   for (const [re, metric] of rules) {
-    for (const m of ctx.flow.matchAll(re)) emit(ctx, m, "v", { metric, ...assumedYear(ctx) });
+    for (const m of ctx.flow.matchAll(re)) emit(ctx, m, "v", { metric, ...undated(ctx) });
   }
 }
 
@@ -574,12 +583,10 @@ function readSupervision(ctx: Context) {
   );
   for (const m of ctx.flow.matchAll(trained)) {
     const g = m.groups ?? {};
-    const period = String(Math.min(Number(g.to), ctx.year));
     emit(ctx, m, "v", {
       metric: "supervisors_trained",
-      period,
-      flags: ["period_assumed"],
-      note: `Szkolenie w latach ${g.from}–${g.to}; przypisano do roku ${period}.`,
+      period: spanPeriod(Number(g.from), Number(g.to)),
+      note: `Szkolenie w latach ${g.from}–${g.to}: liczba za cały okres, nie za jeden rok.`,
       label: `Specjalistyczne szkolenie zewnętrzne dla przyszłych superwizorów pracy socjalnej ${g.from} – ${g.to} (${g.v} osób)`,
     });
   }
@@ -727,7 +734,8 @@ function readTrainingProjects(ctx: Context) {
     for (const m of ctx.flow.matchAll(rule.re)) {
       const place = ctx.flow.locate(m.index);
       const project = projectAt(ctx, projects, place.line);
-      const period = String(project ? Math.min(project.to, ctx.year) : ctx.year);
+      // A project's result is stated for its whole duration: a span, never one of its years.
+      const period = project ? spanPeriod(project.from, project.to) : String(ctx.year);
       const vocabulary = metricCatalogue().get(rule.metric)?.breakdown_vocabulary;
       const breakdown = rule.breakdown
         ? rule.breakdown(m)
@@ -735,9 +743,10 @@ function readTrainingProjects(ctx: Context) {
           ? (project?.breakdown ?? null)
           : null;
       const note = project
-        ? `Wynik projektu „${project.name}” (${project.from}–${project.to}) za cały okres projektu; przypisano do roku ${period}.`
+        ? `Wynik projektu „${project.name}” (${project.from}–${project.to}) za cały okres projektu.`
         : `Wynik projektu bez podanych lat; przyjęto rok prezentacji ${ctx.year}.`;
-      const common = { period, flags: ["period_assumed"] as Flag[], note, label: m[0] };
+      const flags: Flag[] = project ? [] : ["period_assumed"];
+      const common = { period, flags, note, label: m[0] };
       const breakdownFor = (metric: string) =>
         metricCatalogue().get(metric)?.breakdown_vocabulary === "programme"
           ? (project?.breakdown ?? null)
@@ -770,7 +779,7 @@ function readLargeFamilies(ctx: Context) {
     ],
   ];
   for (const [re, metric] of rules) {
-    for (const m of ctx.flow.matchAll(re)) emit(ctx, m, "v", { metric, ...assumedYear(ctx) });
+    for (const m of ctx.flow.matchAll(re)) emit(ctx, m, "v", { metric, ...undated(ctx) });
   }
 }
 
@@ -791,15 +800,23 @@ function readActivationProject(ctx: Context) {
     const project = matchBreakdown("programme", initials(h.groups?.name ?? ""));
     const pal = matchBreakdown("programme", "PAL");
     const editions = /Edycje:\s*((?:\d{4}\s*,?\s*)+)/.exec(ctx.flow.text.slice(from, to))?.[1];
-    const years = editions?.match(/\d{4}/g) ?? [];
-    const span = years.length ? `edycje ${years[0]}–${years[years.length - 1]}` : "edycje projektu";
-    const average = assumedYear(ctx, `średnio rocznie (${span})`);
+    const years = (editions?.match(/\d{4}/g) ?? []).map(Number);
+    const first = years.length ? Math.min(...years) : null;
+    const last = years.length ? Math.max(...years) : null;
+    // An average over the editions is a figure of their whole span, not of the last edition's year.
+    const average =
+      first !== null && last !== null
+        ? {
+            period: spanPeriod(first, last),
+            note: `Średnio rocznie w edycjach ${first}–${last}: średnia za cały okres, nie wartość jednego roku.`,
+          }
+        : assumedYear(ctx, "średnio rocznie (edycje projektu bez lat)");
     for (const m of ctx.flow.matchAll(
       new RegExp(String.raw`Grupa\s+docelowa:\s+średnio\s+rocznie\s+(?<v>${DIGITS})\s+klientów`),
       from,
       to,
     )) {
-      emit(ctx, m, "v", { metric: "programme_participants_annual_average", breakdown: project, ...average });
+      emit(ctx, m, "v", { metric: "programme_target_group_annual_average", breakdown: project, ...average });
     }
     for (const m of ctx.flow.matchAll(
       new RegExp(String.raw`średnio\s+w\s+PAL\s*[-–]\s*(?<v>${DIGITS})`),
@@ -807,7 +824,7 @@ function readActivationProject(ctx: Context) {
       to,
     )) {
       emit(ctx, m, "v", {
-        metric: "programme_participants_annual_average",
+        metric: "programme_target_group_annual_average",
         breakdown: pal,
         ...average,
         label: `Grupa docelowa: w tym ${m[0]}`,
@@ -818,8 +835,9 @@ function readActivationProject(ctx: Context) {
       from,
       to,
     )) {
+      // Still inside "Grupa docelowa:": a target group of that year, not its participants.
       emit(ctx, m, "v", {
-        metric: "programme_participants",
+        metric: "programme_target_group",
         breakdown: pal,
         period: m.groups?.year ?? "",
         label: `Grupa docelowa w PAL: ${m[0]}`,
@@ -944,39 +962,49 @@ function readTargetGroups(ctx: Context) {
     const to = Math.min(heads[i + 1]?.index ?? ctx.flow.text.length, from + 1500);
     const block = ctx.flow.text.slice(from, to);
     const realisation =
-      /Realizacja:\s*(?<span>(?:[IVX]+\s+)?(?<from>\d{4})\s*[-–]\s*(?:[IVX]+\s+)?(?<to>\d{4}))/.exec(block);
+      /Realizacja:\s*(?<span>(?:(?<fromMonth>[IVX]+)\s+)?(?<from>\d{4})\s*[-–]\s*(?:(?<toMonth>[IVX]+)\s+)?(?<to>\d{4}))/.exec(
+        block,
+      );
     const target = /Grupa\s+docelowa:/.exec(block);
     if (!target) return;
     const name = clean(h.groups?.name ?? "");
     const breakdown = matchBreakdown("programme", name);
-    const end = realisation ? Number(realisation.groups?.to) : ctx.year;
-    const period = String(Math.min(end, ctx.year));
+    // A target group is planned for the project's whole duration: a span, and a target metric of its own.
+    const g = realisation?.groups;
+    const period = g
+      ? spanPeriod(
+          Number(g.from),
+          Number(g.to),
+          g.fromMonth ? romanMonth(g.fromMonth) : null,
+          g.toMonth ? romanMonth(g.toMonth) : null,
+        )
+      : String(ctx.year);
     const common = {
       breakdown,
       period,
-      flags: ["period_assumed"] as Flag[],
-      note: realisation
-        ? `Grupa docelowa projektu „${name}” na cały okres realizacji (${clean(realisation.groups?.span ?? "")}); przypisano do roku ${period}.`
-        : `Grupa docelowa projektu „${name}” bez podanych lat; przyjęto rok prezentacji ${ctx.year}.`,
+      flags: (g ? [] : ["period_assumed"]) as Flag[],
+      note: g
+        ? `Grupa docelowa (plan) projektu „${name}” na cały okres realizacji (${clean(g.span ?? "")}); to cel, nie wykonanie.`
+        : `Grupa docelowa (plan) projektu „${name}” bez podanych lat; przyjęto rok prezentacji ${ctx.year}.`,
     };
     const at = from + target.index;
     const persons = String.raw`\s*os(?:ób|oby|\.)`;
     const rules: [RegExp, string][] = [
       [
         new RegExp(String.raw`Grupa\s+docelowa:\s+(?:Odbiorcy:\s+)?(?<v>${DIGITS})${persons}`),
-        "programme_participants",
+        "programme_target_group",
       ],
       [
         new RegExp(String.raw`(?<v>${DIGITS})(?:${persons})?\s+z\s+(?:RZ|rodzin\s+zastępczych)\b`),
-        "programme_participants_from_foster_care",
+        "programme_target_group_from_foster_care",
       ],
       [
         new RegExp(String.raw`(?<v>${DIGITS})${persons}\s+niepełnosprawnych`),
-        "programme_participants_with_disability",
+        "programme_target_group_with_disability",
       ],
       [
         new RegExp(String.raw`(?<v>${DIGITS})${persons}\s+z\s+otoczenia`),
-        "programme_participants_carers_of_disabled",
+        "programme_target_group_carers_of_disabled",
       ],
       [
         new RegExp(String.raw`(?<v>${DIGITS})(?:${persons})?,?\s+które\s+będą\s+przeszkolone`),
@@ -986,7 +1014,7 @@ function readTargetGroups(ctx: Context) {
         new RegExp(
           String.raw`(?:pracownicy\s+MOPS\s*[-–]\s*(?<v>${DIGITS})${persons}|(?<w>${DIGITS})(?:${persons})?\s+to\s+pracownicy\s+MOPS)`,
         ),
-        "programme_staff_participants",
+        "programme_target_group_staff",
       ],
     ];
     for (const [re, metric] of rules) {
