@@ -22,7 +22,7 @@ import {
   polishDate,
   readProse,
   type UnreadNumber,
-} from "./prose.ts";
+} from "../lib/prose.ts";
 
 const WHOLE_YEAR_NOTE =
   "Rodziny objęte wsparciem asystenta w ciągu całego roku, nie jednocześnie; ustawowy limit 15 rodzin na asystenta dotyczy pracy w tym samym czasie.";

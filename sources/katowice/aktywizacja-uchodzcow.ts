@@ -1,19 +1,12 @@
 import { matchBreakdown, metricCatalogue, unitOf } from "../lib/catalogue.ts";
 import type { CentreRecord } from "../lib/centres.ts";
+import { findDateInWords, isoDate, lastDayOfMonth, monthNumber } from "../lib/dates.ts";
 import { escapeRegExp, normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
 import type { Extractor } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { findMoney, findNumbersInProse } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
-import {
-  FlatText,
-  findDateInWords,
-  isoDate,
-  lastDayOfMonth,
-  monthNumber,
-  oneLine,
-  yearPhrases,
-} from "./common.ts";
+import { FlatText, oneLine, yearPhrases } from "./common.ts";
 
 /**
  * Katowice: information on the social activation of refugees (prose, one paragraph per form of

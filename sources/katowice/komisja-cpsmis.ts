@@ -1,11 +1,12 @@
 import { unitOf } from "../lib/catalogue.ts";
 import type { CentreRecord } from "../lib/centres.ts";
+import { findDateInWords } from "../lib/dates.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
 import { DocumentRejected, type Extractor } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { findNumbersInProse, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
-import { breakdownOf, FlatText, findDateInWords, oneLine, yearPhrases } from "./common.ts";
+import { breakdownOf, FlatText, oneLine, yearPhrases } from "./common.ts";
 
 /**
  * Katowice: information on the Centrum Poradnictwa Specjalistycznego, Metodyki i Strategii (CPSMiS)

@@ -6,6 +6,12 @@
  * and the deputy director: none of that is a figure, and no name enters any field.
  */
 
+import { unitOf } from "../lib/catalogue.ts";
+import type { CentreRecord } from "../lib/centres.ts";
+import { escapeRegExp, normaliseLabel, type SourceText } from "../lib/document.ts";
+import type { Extractor } from "../lib/extractor.ts";
+import { oneFigurePerPlace } from "../lib/grain.ts";
+import type { ExtractedObservation, Recognition } from "../lib/observation.ts";
 import {
   Flow,
   flagContradictions,
@@ -13,13 +19,7 @@ import {
   polishDate,
   readProse,
   type UnreadNumber,
-} from "../jaworzno/prose.ts";
-import { unitOf } from "../lib/catalogue.ts";
-import type { CentreRecord } from "../lib/centres.ts";
-import { escapeRegExp, normaliseLabel, type SourceText } from "../lib/document.ts";
-import type { Extractor } from "../lib/extractor.ts";
-import { oneFigurePerPlace } from "../lib/grain.ts";
-import type { ExtractedObservation, Recognition } from "../lib/observation.ts";
+} from "../lib/prose.ts";
 
 const WHOLE_YEAR_NOTE =
   "Rodziny objęte wsparciem asystentów w ciągu całego roku, nie jednocześnie; ustawowy limit 15 rodzin na asystenta dotyczy pracy w tym samym czasie.";

@@ -8,14 +8,9 @@ import { centreById } from "../lib/centres.ts";
 import { SourceText } from "../lib/document.ts";
 import { parseNumberWord } from "../lib/numbers.ts";
 import type { ExtractedObservation } from "../lib/observation.ts";
+import { findPeriodTables, parsePeriodHeader, readRowCells } from "../lib/period-tables.ts";
 import { extractDocument } from "../registry.ts";
-import {
-  dobrePraktyki,
-  findPeriodTables,
-  parsePeriodHeader,
-  readDeck,
-  readRowCells,
-} from "./dobre-praktyki.ts";
+import { dobrePraktyki, readDeck } from "./dobre-praktyki.ts";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const ROOT = join(HERE, "..", "..");
