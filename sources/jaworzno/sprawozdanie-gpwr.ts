@@ -10,10 +10,11 @@
 import { matchBreakdown, unitOf } from "../lib/catalogue.ts";
 import type { CentreRecord } from "../lib/centres.ts";
 import { escapeRegExp, normaliseLabel, type SourceText } from "../lib/document.ts";
-import type { Extractor } from "../lib/extractor.ts";
+import type { Extractor, ReadingContext } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
+import { isPageFurniture } from "../lib/period-tables.ts";
 import {
   breakdownFromLabel,
   Flow,
@@ -120,6 +121,8 @@ export function readTables(doc: SourceText): Table[] {
     const rows: TableRow[] = [];
     let ended = false;
     for (const [n, t] of lines.slice(first)) {
+      // A table split over two pages: the page's number between its rows is no row.
+      if (isPageFurniture(t)) continue;
       if (isRow(t)) {
         // "Wsparcie pracownika socjalnego" without its number, then "Wsparcie psychologa 42": two rows, the
         // first one without a value; never one label that takes the next row's number.
@@ -524,27 +527,37 @@ export const sprawozdanieGpwr: Extractor = {
     };
   },
 
-  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
-    const period = recognition.periods[0];
-    if (period === undefined) return [];
-    const figures = [...tableFigures(doc).figures, ...proseFigures(doc).figures];
-    return flagContradictions(
-      oneFigurePerPlace(
-        figures.map((f) => ({
-          centre_id: recognition.centre_id,
-          period_id: period,
-          as_of_date: null,
-          metric_id: f.metric,
-          breakdown: f.breakdown,
-          value: f.value,
-          unit: unitOf(f.metric),
-          line: f.line,
-          quote: f.quote,
-          label: f.label,
-          flags: f.flags,
-          note: f.note,
-        })),
-      ),
-    );
-  },
+  readers: [
+    {
+      id: "jaworzno/programme-report",
+      section_pl:
+        "tabele numerowane („Tabela Nr 1–7”: rodziny, asystent rodziny, specjaliści, działania) i opis realizacji programu wspierania rodziny",
+      read: (doc, context) => readProgrammeReport(doc, context),
+    },
+  ],
 };
+
+/** The numbered tables and the prose around them: one figure set, so that table and prose are weighed together. */
+function readProgrammeReport(doc: SourceText, context: ReadingContext): ExtractedObservation[] {
+  if (context.year === null) return [];
+  const period = String(context.year);
+  const figures = [...tableFigures(doc).figures, ...proseFigures(doc).figures];
+  return flagContradictions(
+    oneFigurePerPlace(
+      figures.map((f) => ({
+        centre_id: context.centre.centre_id,
+        period_id: period,
+        as_of_date: null,
+        metric_id: f.metric,
+        breakdown: f.breakdown,
+        value: f.value,
+        unit: unitOf(f.metric),
+        line: f.line,
+        quote: f.quote,
+        label: f.label,
+        flags: f.flags,
+        note: f.note,
+      })),
+    ),
+  );
+}

@@ -330,8 +330,15 @@ export const aktywizacjaUchodzcow: Extractor = {
     };
   },
 
-  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
-    const year = reportYear(new FlatText(doc).text) ?? Number(recognition.periods.at(-1));
-    return oneFigurePerPlace(read(doc, year));
-  },
+  readers: [
+    {
+      id: `katowice/${KIND}`,
+      section_pl:
+        "opis aktywizacji uchodźców (zarejestrowani, szkolenia, piecza zastępcza, wsparcie dzienne)",
+      read: (doc, context) => {
+        const year = reportYear(new FlatText(doc).text) ?? context.year;
+        return year === null ? [] : oneFigurePerPlace(read(doc, year));
+      },
+    },
+  ],
 };

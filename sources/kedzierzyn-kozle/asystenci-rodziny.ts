@@ -9,7 +9,7 @@
 import { unitOf } from "../lib/catalogue.ts";
 import type { CentreRecord } from "../lib/centres.ts";
 import { escapeRegExp, normaliseLabel, type SourceText } from "../lib/document.ts";
-import type { Extractor } from "../lib/extractor.ts";
+import type { Extractor, ReadingContext } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import type { ExtractedObservation, Recognition } from "../lib/observation.ts";
 import {
@@ -137,27 +137,37 @@ export const asystenciRodziny: Extractor = {
     };
   },
 
-  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
-    const period = recognition.periods[0];
-    if (period === undefined) return [];
-    const { hits } = readProse(new Flow(doc), PROSE);
-    // A sentence written twice on one line is one figure (or, with other numbers, one flagged figure).
-    const figures = oneFigurePerPlace(
-      hits.map((h) => ({
-        centre_id: recognition.centre_id,
-        period_id: period,
-        as_of_date: null,
-        metric_id: h.metric,
-        breakdown: h.breakdown,
-        value: h.value,
-        unit: unitOf(h.metric),
-        line: h.line,
-        quote: h.quote,
-        label: h.label,
-        flags: h.flags,
-        note: h.note,
-      })),
-    );
-    return flagContradictions(figures);
-  },
+  readers: [
+    {
+      id: "kedzierzyn-kozle/family-assistant-prose",
+      section_pl:
+        "opis pracy asystentów rodziny (rodziny objęte wsparciem, asystenci, dzieci, zakończone współprace)",
+      read: (doc, context) => readFamilyAssistantProse(doc, context),
+    },
+  ],
 };
+
+/** Every prose rule of the family-assistant information, dated by the document's year. */
+function readFamilyAssistantProse(doc: SourceText, context: ReadingContext): ExtractedObservation[] {
+  if (context.year === null) return [];
+  const period = String(context.year);
+  const { hits } = readProse(new Flow(doc), PROSE);
+  // A sentence written twice on one line is one figure (or, with other numbers, one flagged figure).
+  const figures = oneFigurePerPlace(
+    hits.map((h) => ({
+      centre_id: context.centre.centre_id,
+      period_id: period,
+      as_of_date: null,
+      metric_id: h.metric,
+      breakdown: h.breakdown,
+      value: h.value,
+      unit: unitOf(h.metric),
+      line: h.line,
+      quote: h.quote,
+      label: h.label,
+      flags: h.flags,
+      note: h.note,
+    })),
+  );
+  return flagContradictions(figures);
+}

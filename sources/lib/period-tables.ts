@@ -146,3 +146,13 @@ export function unparsedCells(unparsed: string, columns: string[]): Cell[] {
       "żadnej jego części nie odczytano, brak wartości (to nie jest zero).",
   );
 }
+
+/** A page's footer, header or number between two parts of a table split over pages: "Strona 1 z 2", "- 3 -". */
+export function isPageFurniture(line: string): boolean {
+  return /^\s*(strona\s+\d+(\s*(z|\/)\s*\d+)?|[-–]\s*\d+\s*[-–]|\d+\s*\/\s*\d+)\s*$/iu.test(line);
+}
+
+/** A numbered section heading ("2. Kadra ośrodka", "III. Asystent rodziny", "Rozdział 4"): no table runs past it. */
+export function isSectionHeading(line: string): boolean {
+  return /^\s*((\d{1,2}|[IVX]{1,5})\.\s+\p{Lu}\p{Ll}|(Rozdział|Część)\s+(\d+|[IVX]+)\b)/u.test(line);
+}

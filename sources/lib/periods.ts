@@ -75,3 +75,27 @@ export function periodLabelPl(periodId: string): string {
   if (periodId === UNDATED) return "bez daty";
   return periodId;
 }
+
+/**
+ * The year a document reports on, from its opening lines: "… za rok 2023", "… w roku 2025", "za 2024 r.",
+ * "2000 - 2013" (the last year of a range), "w 2024 roku". Null when the opening says no year.
+ */
+export function documentYear(lines: readonly string[], opening = 15): number | null {
+  const head = lines
+    .filter((l) => l.trim() !== "")
+    .slice(0, opening)
+    .join(" ")
+    .replace(/\s+/g, " ");
+  const patterns = [
+    /\bza\s+rok\s+((?:19|20)\d{2})\b/i,
+    /\bw\s+roku\s+((?:19|20)\d{2})\b/i,
+    /\bza\s+((?:19|20)\d{2})\s*(?:r\.|r\b|rok)/i,
+    /\b(?:19|20)\d{2}\s*[-–]\s*((?:19|20)\d{2})\b/,
+    /\bw\s+((?:19|20)\d{2})\s*(?:r\.|r\b|roku)/i,
+  ];
+  for (const re of patterns) {
+    const m = re.exec(head);
+    if (m?.[1]) return Number(m[1]);
+  }
+  return null;
+}

@@ -585,13 +585,7 @@ describe("traps, one at a time", () => {
       "Diagnostyczno-Pomocowych 300 155",
     ].join("\n");
     const doc = new SourceText(text);
-    const obs = dobrePraktyki.extract(doc, {
-      centre_id: "wroclaw",
-      kind: "dobre-praktyki",
-      title: "t",
-      periods: ["2014"],
-      issued_on: null,
-    });
+    const obs = readDeck(doc, "wroclaw").observations;
     expect(dobrePraktyki.recognise(doc, centreById("wroclaw"))?.periods).toEqual(["2014", "2015", "2015-H1"]);
     expect(obs.map((o) => [o.metric_id, o.breakdown, o.period_id, o.value, o.line])).toEqual([
       ["families_assisted", null, "2014", 9001, 13],

@@ -11,13 +11,15 @@
 import { matchBreakdown, metricCatalogue, unitOf } from "../lib/catalogue.ts";
 import type { CentreRecord } from "../lib/centres.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
-import type { Extractor } from "../lib/extractor.ts";
+import type { Extractor, SectionReader } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { parseNumberWord, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 import {
   findPeriodTables,
   isHeaderLine,
+  isPageFurniture,
+  isSectionHeading,
   type PeriodTable,
   periodPl,
   pl,
@@ -216,14 +218,27 @@ function classifyRow(label: string, inReasons: boolean): { metric: string; break
   return hit ? { metric: hit[1], breakdown: null } : null;
 }
 
-function readTable(doc: SourceText, table: PeriodTable, out: ExtractedObservation[], unread: string[]) {
+/**
+ * Read one table's rows. `continued` is how the previous table ended when this one repeats its header after
+ * a page break (the same columns): its reason rows go on being reasons. Returns how this table ends.
+ */
+function readTable(
+  doc: SourceText,
+  table: PeriodTable,
+  out: ExtractedObservation[],
+  unread: string[],
+  continued: { inReasons: boolean } = { inReasons: false },
+): { inReasons: boolean } {
   let pending: string[] = [];
-  let inReasons = false;
+  let inReasons = continued.inReasons;
   const lastLine = [...doc.nonBlankLines()].at(-1)?.[0];
   /** Rows already read in this table, by metric and breakdown: a row written twice is one figure. */
   const seen = new Map<string, { line: number; observations: ExtractedObservation[] }>();
   for (const [n, raw] of doc.nonBlankLines(table.headerTo + 1)) {
     if (isHeaderLine(raw)) break;
+    // A page's footer or number is no row; a numbered section heading ends the table.
+    if (isPageFurniture(raw)) continue;
+    if (isSectionHeading(raw)) break;
     const row = splitLabelledRow(raw);
     if (row.numbers === "" && row.unparsed === "") {
       if (REASONS_HEADER.test(normaliseLabel(raw))) {
@@ -291,6 +306,7 @@ function readTable(doc: SourceText, table: PeriodTable, out: ExtractedObservatio
       }
     });
   }
+  return { inReasons };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -946,41 +962,97 @@ function isThisKind(doc: SourceText): boolean {
   );
 }
 
-/** Read every figure of the deck. Pure: the same text gives the same figures. */
-export function readDeck(doc: SourceText, centreId = ""): DeckReading {
+/** The parts of the deck, each a section reader of its own (a document may carry any of them). */
+type DeckPart = "tables" | "staffing" | "assistants" | "prose";
+const ALL_PARTS: readonly DeckPart[] = ["tables", "staffing", "assistants", "prose"];
+
+/**
+ * Read the given parts of a deck (or of any document carrying them). `fallbackYear` is the document's
+ * year when the deck's title range ("2000 - 2013") is not there; figures that need a year and find none
+ * (staff lines, prose without a year) are not read at all rather than dated by guess.
+ */
+function readParts(
+  doc: SourceText,
+  centreId: string,
+  parts: readonly DeckPart[],
+  fallbackYear: number | null,
+): DeckReading {
   const header = readHeader(doc);
   const tables = findPeriodTables(doc);
   const latest = Math.max(...tables.flatMap((t) => t.columns.map((c) => Number(c.slice(0, 4)))));
-  const year = header.year ?? latest;
+  const year = header.year ?? fallbackYear ?? (Number.isFinite(latest) ? latest : null);
   const ctx: Context = {
     doc,
     flow: new Flow(doc),
-    year,
+    year: year ?? 0,
     yearSource:
       header.year !== null
         ? `tytuł: „${header.title.split(/\s+/).slice(-3).join(" ")}”`
-        : "najpóźniejszy okres w tabelach",
+        : fallbackYear !== null
+          ? "rok dokumentu z jego nagłówka"
+          : "najpóźniejszy okres w tabelach",
     out: [],
   };
   const unread: string[] = [];
-  readStaffAndResidents(ctx);
-  for (const table of tables) readTable(doc, table, ctx.out, unread);
-  readCareLeavers(ctx);
-  readFamilyAssistants(ctx);
-  readStaffFacts(ctx);
-  readSupervision(ctx);
-  readTrainingProjects(ctx);
-  readLargeFamilies(ctx);
-  readActivationProject(ctx);
-  readStaffEngagement(ctx, unread);
-  readLocalActivityProgrammes(ctx);
-  readCommunityOrganisers(ctx);
-  readTargetGroups(ctx);
+  const dated = year !== null;
+  if (parts.includes("staffing") && dated) readStaffAndResidents(ctx);
+  if (parts.includes("tables")) {
+    let previous: { table: PeriodTable; end: { inReasons: boolean } } | null = null;
+    for (const table of tables) {
+      const repeatsHeader = previous !== null && previous.table.columns.join() === table.columns.join();
+      const end = readTable(doc, table, ctx.out, unread, repeatsHeader ? previous?.end : undefined);
+      previous = { table, end };
+    }
+  }
+  if (parts.includes("assistants")) readFamilyAssistants(ctx);
+  if (parts.includes("prose") && dated) {
+    readCareLeavers(ctx);
+    readStaffFacts(ctx);
+    readSupervision(ctx);
+    readTrainingProjects(ctx);
+    readLargeFamilies(ctx);
+    readActivationProject(ctx);
+    readStaffEngagement(ctx, unread);
+    readLocalActivityProgrammes(ctx);
+    readCommunityOrganisers(ctx);
+    readTargetGroups(ctx);
+  }
   const observations = oneFigurePerPlace(ctx.out).map((o) => ({ ...o, centre_id: centreId }));
   flagHalfYearAboveYear(observations);
   observations.sort((a, b) => a.line - b.line);
-  return { header: { ...header, year }, tables, observations, unread };
+  return { header: { ...header, year: year ?? 0 }, tables, observations, unread };
 }
+
+/** Read every figure of the deck. Pure: the same text gives the same figures. */
+export function readDeck(doc: SourceText, centreId = ""): DeckReading {
+  return readParts(doc, centreId, ALL_PARTS, null);
+}
+
+const part = (id: string, what: DeckPart, section_pl: string): SectionReader => ({
+  id: `wroclaw/${id}`,
+  section_pl,
+  read: (doc, context) => readParts(doc, context.centre.centre_id, [what], context.year).observations,
+});
+
+/** The deck's sections as readers: each runs wherever its section stands, in any document. */
+export const deckReaders: readonly SectionReader[] = [
+  part(
+    "period-tables",
+    "tables",
+    "tabele z kolumnami okresów (rodziny korzystające z pomocy i powody przyznania pomocy; Niebieska Karta, NK-A, grupy robocze)",
+  ),
+  part(
+    "staffing-lines",
+    "staffing",
+    "wiersze kadrowe („Liczba pracowników socjalnych terenowych”, „Liczba mieszkańców”)",
+  ),
+  part("family-assistants", "assistants", "asystenci rodziny („WMA edycja 2011 80 rodzin/20 asystentów”)"),
+  part(
+    "deck-prose",
+    "prose",
+    "liczby w tekście (wychowankowie pieczy, projekty szkoleniowe, grupy docelowe, programy aktywności lokalnej)",
+  ),
+];
 
 /** The reporting periods: the tables' columns, the family-assistant editions and the deck's own year. */
 function reportingPeriods(reading: DeckReading): string[] {
@@ -1007,7 +1079,5 @@ export const dobrePraktyki: Extractor = {
       issued_on: null,
     };
   },
-  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
-    return readDeck(doc, recognition.centre_id).observations;
-  },
+  readers: deckReaders,
 };
