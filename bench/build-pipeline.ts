@@ -31,26 +31,21 @@ import {
 import { openDuckDb } from "../warehouse/duckdb.ts";
 import { recordBuildInfo } from "../warehouse/incremental.ts";
 import { Phases, progress, reportResult } from "./lib/child.ts";
-import {
-  addNationalSeeds,
-  benchPartitions,
-  inputPaths,
-  restoreGminaIds,
-  restoreGminaIdsSql,
-} from "./lib/national.ts";
+import { addNationalSeeds, benchPartitions, inputPaths, useNationalCentres } from "./lib/national.ts";
 
 const { values } = parseArgs({
   options: { input: { type: "string" }, "js-objects": { type: "boolean", default: false } },
 });
 if (!values.input) throw new Error("--input DIR is required");
 const input = inputPaths(values.input);
+useNationalCentres(values.input);
 const jsObjects = values["js-objects"];
 const t = new Phases();
 const log = (line: string) => progress(line);
 
 // 1. Every known document (the bundled reports + the national ones), its extraction from the cache.
 const listed = jsObjects ? null : await listExtracted();
-const docs = jsObjects ? restoreGminaIds(await extractAll()) : null;
+const docs = jsObjects ? await extractAll() : null;
 t.mark(jsObjects ? "extract_cached" : "list");
 
 // 2. buildWarehouse's steps.
@@ -70,7 +65,6 @@ try {
   t.mark("seeds");
   if (listed) {
     observations = await loadCachedRaw(db.connection, listed, log);
-    await restoreGminaIdsSql(db.connection);
   } else observations = await loadRaw(db.connection, docs ?? []);
   // The report calendar, as the service's build task passes it (a fixed day: builds compare equal).
   await loadPartitions(db.connection, benchPartitions((listed ?? docs ?? []).map((d) => d.doc)));

@@ -157,9 +157,20 @@ export function generate(opts: { out: string; scale: number; seed: number; repor
 
   writeFileSync(
     join(out, "centres.csv"),
-    `centre_id,name_pl,centre_name_pl,teryt,voivodeship\n${gminas
+    // The columns of models/seeds/centres.csv: the gminas go through the same contract as the project's centres.
+    `teryt,centre_id,name_pl,name_genitive,name_locative,centre_name_pl,voivodeship,powiat,gmina_type\n${gminas
       .map((g) =>
-        csvRow([g.centreId, g.name, `Ośrodek Pomocy Społecznej w ${g.nameLoc}`, g.teryt, g.voivodeship]),
+        csvRow([
+          g.teryt,
+          g.centreId,
+          g.name,
+          g.nameGen,
+          `w ${g.nameLoc}`,
+          `Ośrodek Pomocy Społecznej w ${g.nameLoc}`,
+          g.voivodeship,
+          null,
+          null,
+        ]),
       )
       .join("")}`,
   );

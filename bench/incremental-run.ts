@@ -21,12 +21,13 @@ import { extractKnownDocument } from "../warehouse/extract.ts";
 import { incrementalRefresh } from "../warehouse/incremental.ts";
 import { KnownDocument, listDocuments } from "../warehouse/store.ts";
 import { Phases, progress, reportResult } from "./lib/child.ts";
-import { benchPartitions, inputPaths, restoreGminaIds } from "./lib/national.ts";
+import { benchPartitions, inputPaths, useNationalCentres } from "./lib/national.ts";
 import { storeNational } from "./prepare-store.ts";
 
 const { values } = parseArgs({ options: { input: { type: "string" } } });
 if (!values.input) throw new Error("--input DIR is required");
 const input = inputPaths(values.input);
+useNationalCentres(values.input);
 const t = new Phases();
 
 // 1. The report's text through the extractors.
@@ -73,7 +74,6 @@ const added = [];
 for (const doc of known.filter((d) => !published.has(d.documentId))) {
   added.push({ doc, extraction: await extractKnownDocument(doc) });
 }
-restoreGminaIds(added);
 // The report calendar as of this build, as the service's build task passes it: raw.partitions is
 // replaced and marts.partition_status rebuilt (the verification compares it with a full build's).
 const partitions = benchPartitions(known);

@@ -5,9 +5,8 @@
  * them through the real code (listDocuments, extractKnownDocument) — a warm-cache full build.
  * The report bytes themselves are not written (a warm cache never reads them).
  *
- * The observation contract names four centres (CENTRE_IDS is a closed enum), so the cached figures
- * carry a known centre's id and the benchmark puts the gmina's id back after reading them
- * (bench/lib/national.ts restoreGminaIds); the metadata has the gmina's id.
+ * The gminas are centres of the data set's centres.csv (useNationalCentres): their figures are cached
+ * under their own ids, through the same contract as the project's centres.
  *
  *   OBS_DATA_DIR=… node --import tsx bench/prepare-store.ts --input DIR [--holdout]
  */
@@ -15,11 +14,10 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { dataPaths } from "../lib/config.ts";
-import { CENTRE_IDS } from "../sources/lib/observation.ts";
 import { type ExtractionResult, extractionCodeVersion, extractKnownDocument } from "../warehouse/extract.ts";
 import { type KnownDocument, listDocuments } from "../warehouse/store.ts";
 import { Phases, reportResult } from "./lib/child.ts";
-import { inputPaths, readNationalDocuments } from "./lib/national.ts";
+import { inputPaths, readNationalDocuments, useNationalCentres } from "./lib/national.ts";
 import { csvRow, DOCUMENT_COLUMNS, OBSERVATION_COLUMNS } from "./lib/observations-file.ts";
 
 /** Store documents (metadata + extraction cache); returns how many. */
@@ -28,17 +26,11 @@ export async function storeNational(documentsCsv: string, observationsCsv: strin
   await mkdir(paths.documents, { recursive: true });
   await mkdir(paths.extracted, { recursive: true });
   const version = await extractionCodeVersion();
-  const placeholder = CENTRE_IDS[0];
   const docs = await readNationalDocuments(documentsCsv, observationsCsv, paths.documents);
   const pending: Promise<void>[] = [];
   for (const { doc, extraction } of docs) {
     const meta: KnownDocument = { ...doc, path: join(paths.documents, `${doc.documentId}.txt`) };
-    const cached: ExtractionResult = {
-      ...extraction,
-      codeVersion: version,
-      recognition: { ...extraction.recognition, centre_id: placeholder },
-      observations: extraction.observations.map((o) => ({ ...o, centre_id: placeholder })),
-    };
+    const cached: ExtractionResult = { ...extraction, codeVersion: version };
     pending.push(
       writeFile(join(paths.documents, `${doc.documentId}.json`), `${JSON.stringify(meta, null, 2)}\n`),
       writeFile(join(paths.extracted, `${doc.documentId}.${version}.json`), JSON.stringify(cached)),
@@ -111,6 +103,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   if (!values.input) throw new Error("--input DIR is required");
   const input = inputPaths(values.input);
+  useNationalCentres(values.input);
   const t = new Phases();
   const documents = values.holdout
     ? await storeNational(input.holdoutDocuments, input.holdoutObservations)

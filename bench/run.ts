@@ -139,7 +139,9 @@ chmodSync(work, 0o755);
 const input = join(work, "input");
 const data = join(work, "data");
 const verifyData = join(work, "data-full");
-const env = { OBS_DATA_DIR: data };
+// Every child knows the data set's gminas as centres (sources/lib/centres.ts), as the service would from its seed.
+const centresEnv = { OBS_EXTRA_CENTRES: join(input, "centres.csv") };
+const env = { OBS_DATA_DIR: data, ...centresEnv };
 
 /** A copy of the code the whole run uses (node_modules linked), unless --live-code. */
 function snapshotCode(): string {
@@ -452,7 +454,7 @@ async function incremental(fullInProcess: number) {
   if (verify && !skip.has("verify")) {
     say("  verifying: a full build of the same documents must equal the incremental result…");
     rmSync(verifyData, { recursive: true, force: true });
-    const venv = { OBS_DATA_DIR: verifyData };
+    const venv = { OBS_DATA_DIR: verifyData, ...centresEnv };
     await tsx("bench/prepare-store.ts", ["--input", input], { env: venv });
     await tsx("bench/prepare-store.ts", ["--input", input, "--holdout"], { env: venv });
     await tsx("bench/build-pipeline.ts", ["--input", input], { env: venv });

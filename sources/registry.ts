@@ -2,55 +2,143 @@ import { z } from "zod";
 import { extractors as jaworzno } from "./jaworzno/index.ts";
 import { extractors as katowice } from "./katowice/index.ts";
 import { extractors as kedzierzynKozle } from "./kedzierzyn-kozle/index.ts";
+import { type CentreRecord, recogniseCentre } from "./lib/centres.ts";
 import { SourceText } from "./lib/document.ts";
-import { DocumentRejected, type Extractor } from "./lib/extractor.ts";
-import { grainViolations } from "./lib/grain.ts";
+import {
+  DocumentRejected,
+  type Extractor,
+  type ReadingContext,
+  type SectionReader,
+} from "./lib/extractor.ts";
+import { grainViolations, oneFigurePerDocument } from "./lib/grain.ts";
 import { ExtractedObservation, type Recognition } from "./lib/observation.ts";
+import { documentYear, periodKind, UNDATED } from "./lib/periods.ts";
 import { extractors as wroclaw } from "./wroclaw/index.ts";
 
 /** Every extractor the project has; a new kind of report adds itself in its centre's index.ts. */
 export const EXTRACTORS: readonly Extractor[] = [...wroclaw, ...katowice, ...jaworzno, ...kedzierzynKozle];
 
-/** Names by which a document betrays its city even when its layout is unknown. */
-const CITY_HINTS: [string, RegExp][] = [
-  ["wroclaw", /Wrocław/],
-  ["katowice", /Katowic/],
-  ["jaworzno", /Jaworzn/],
-  ["kedzierzyn-kozle", /Kędzierzyn/],
-];
+/** Every reader of every section the project knows, whichever kind of report taught it. */
+export const READERS: readonly SectionReader[] = EXTRACTORS.flatMap((e) => e.readers);
+
+/** The kind of a document whose title no extractor knows: read by its sections, flagged in marts.data_quality. */
+export const UNKNOWN_KIND = "inny";
+const BY_SECTIONS = { id: "sections/inny", kind: UNKNOWN_KIND } as const;
 
 export interface RecognisedDocument {
-  extractor: Extractor;
+  /** The kind of report that declared the document, or `sections/inny` when its title is unknown. */
+  extractor: { readonly id: string; readonly kind: string };
   recognition: Recognition;
   source: SourceText;
+  centre: CentreRecord;
+  /** The document's year for figures written without one (ReadingContext.year). */
+  year: number | null;
 }
 
-/** Recognise a document from its content; a document nobody (or more than one extractor) claims is rejected. */
+/** The years of a recognition's periods, for the readers' context: the latest one. */
+function yearOfPeriods(periods: readonly string[]): number | null {
+  const years = periods.filter((p) => /^\d{4}(-H[12])?$/.test(p)).map((p) => Number(p.slice(0, 4)));
+  return years.length ? Math.max(...years) : null;
+}
+
+/** The first lines of a document as its title, when no kind of report knows it. */
+function openingTitle(source: SourceText): string {
+  const lines = [...source.nonBlankLines()].slice(0, 3).map(([, t]) => t.trim());
+  const title = lines.join(" ").replace(/\s+/g, " ");
+  return title.length > 200 ? `${title.slice(0, 199)}…` : title || "(bez tytułu)";
+}
+
+/**
+ * Recognise a document from its content: first its centre (from the name forms of models/seeds/centres.csv,
+ * never from code), then the kind of report its title declares — or `inny` when no kind knows the title: it
+ * is then read by its sections all the same. A document of no known centre, or one two kinds both claim, is
+ * rejected with a reason in Polish (the English one follows, for the log).
+ */
 export function recogniseDocument(text: string, fileName: string): RecognisedDocument {
   const source = new SourceText(text);
-  const claims = EXTRACTORS.flatMap((extractor) => {
-    const recognition = extractor.recognise(source);
-    return recognition ? [{ extractor, recognition, source }] : [];
-  });
-  const [only, ...others] = claims;
-  if (only && others.length === 0) return only;
-  if (only) {
+  const found = recogniseCentre(text);
+  if (!found) {
     throw new DocumentRejected(
       fileName,
-      `claimed by several extractors (${claims.map((c) => c.extractor.id).join(", ")})`,
+      "nie rozpoznano ośrodka: tekst nie wymienia żadnego ośrodka z models/seeds/centres.csv " +
+        "(nazwa miasta lub ośrodka); dodaj ośrodek do centres.csv albo sprawdź, czy to właściwy plik — " +
+        "not a report of a known centre (no centre of centres.csv is named in it)",
     );
   }
-  const city = CITY_HINTS.find(([, re]) => re.test(text))?.[0];
-  throw new DocumentRejected(
-    fileName,
-    city
-      ? `a ${city} document in a layout no extractor knows (known kinds: ${
-          EXTRACTORS.filter((e) => e.centreId === city)
-            .map((e) => e.kind)
-            .join(", ") || "none"
-        })`
-      : "not a report of a known centre (no extractor recognises it)",
-  );
+  const { centre } = found;
+  const claims = EXTRACTORS.flatMap((extractor) => {
+    const recognition = extractor.recognise(source, centre);
+    return recognition ? [{ extractor, recognition: { ...recognition, centre_id: centre.centre_id } }] : [];
+  });
+  const [only, ...others] = claims;
+  if (only && others.length > 0) {
+    throw new DocumentRejected(
+      fileName,
+      `dokument pasuje do kilku rodzajów raportów naraz (${claims.map((c) => c.extractor.kind).join(", ")}) — ` +
+        `claimed by several extractors (${claims.map((c) => c.extractor.id).join(", ")})`,
+    );
+  }
+  if (only) {
+    return {
+      ...only,
+      source,
+      centre,
+      year: yearOfPeriods(only.recognition.periods) ?? documentYear(source.lines),
+    };
+  }
+  const year = documentYear(source.lines);
+  return {
+    extractor: BY_SECTIONS,
+    recognition: {
+      centre_id: centre.centre_id,
+      kind: UNKNOWN_KIND,
+      title: openingTitle(source),
+      periods: [year === null ? UNDATED : String(year)],
+      issued_on: null,
+    },
+    source,
+    centre,
+    year,
+  };
+}
+
+/** What reading a document's sections gave: the figures, and which readers read them. */
+export interface SectionReading {
+  observations: ExtractedObservation[];
+  /** Reader id → figures it read (readers that read nothing are left out). */
+  readBy: Record<string, number>;
+}
+
+/**
+ * Run every section reader on the document. The declared kind's readers go first (they were written for
+ * it); a figure another reader already claimed — the same value at the same line — is not claimed again,
+ * so two readers never both give one figure.
+ */
+export function readSections(doc: RecognisedDocument): SectionReading {
+  const declared = EXTRACTORS.find((e) => e.id === doc.extractor.id)?.readers ?? [];
+  const order = [...declared, ...READERS.filter((r) => !declared.includes(r))];
+  const context: ReadingContext = { centre: doc.centre, year: doc.year };
+  /** A place in the document (line and value) → the reader that gave a figure there. */
+  const claimedBy = new Map<string, string>();
+  const observations: ExtractedObservation[] = [];
+  const readBy: Record<string, number> = {};
+  for (const reader of order) {
+    let count = 0;
+    for (const o of reader.read(doc.source, context)) {
+      // An unread value claims its metric's place only: two unread figures of one line are not one figure.
+      const claim = `${o.line}|${o.value ?? `-|${o.metric_id}|${o.breakdown ?? ""}|${o.period_id}`}`;
+      const owner = claimedBy.get(claim);
+      if (owner !== undefined && owner !== reader.id) continue;
+      claimedBy.set(claim, reader.id);
+      // The centre is the registry's, never a reader's.
+      observations.push({ ...o, centre_id: doc.centre.centre_id });
+      count++;
+    }
+    if (count > 0) readBy[reader.id] = count;
+  }
+  // In document order (stable within a line), whichever reader read them.
+  observations.sort((a, b) => a.line - b.line);
+  return { observations, readBy };
 }
 
 /**
@@ -98,14 +186,37 @@ export function validateExtraction(
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 
-/** Recognise and extract a document; every observation is validated against the contract and the grain. */
+/** Names of the sections looked for, for a person: the message of a document nothing was read from. */
+export const SECTIONS_PL = () => READERS.map((r) => `„${r.section_pl}”`).join("; ");
+
+/**
+ * Recognise a document and read every section it has; every observation is validated against the contract
+ * and the grain. A document is accepted when at least one reader reads a figure; its kind is the one its
+ * title declares, or `inny` (a warning in marts.data_quality). It is rejected only when nothing is read.
+ */
 export function extractDocument(text: string, fileName: string) {
   const doc = recogniseDocument(text, fileName);
-  const observations = validateExtraction(
-    doc.extractor.id,
-    fileName,
-    doc.extractor.extract(doc.source, doc.recognition),
-  );
-  if (observations.length === 0) throw new DocumentRejected(fileName, "no figures could be read from it");
-  return { ...doc, observations };
+  const reading = readSections(doc);
+  const read = oneFigurePerDocument(reading.observations);
+  const observations = validateExtraction(doc.extractor.id, fileName, read);
+  if (observations.length === 0) {
+    throw new DocumentRejected(
+      fileName,
+      `rozpoznano ośrodek ${doc.centre.name_pl} (TERYT ${doc.centre.teryt}), ale nie odczytano z dokumentu ` +
+        `żadnej liczby: nie znaleziono żadnej znanej sekcji (szukano: ${SECTIONS_PL()}). Sprawdź, czy to ` +
+        "sprawozdanie z liczbami; nowy układ tabel wymaga nowego czytnika — " +
+        `a ${doc.centre.centre_id} document in a layout no extractor knows (no section reader read a figure; kind: ${doc.recognition.kind})`,
+    );
+  }
+  if (doc.extractor.kind !== UNKNOWN_KIND) return { ...doc, observations, readBy: reading.readBy };
+  // A document of an unknown kind reports the periods its figures are of.
+  const periods = [
+    ...new Set(
+      observations
+        .map((o) => o.period_id)
+        .filter((p) => periodKind(p) === "year" || periodKind(p) === "half_year"),
+    ),
+  ].sort();
+  const recognition = { ...doc.recognition, periods: periods.length ? periods : doc.recognition.periods };
+  return { ...doc, recognition, observations, readBy: reading.readBy };
 }

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { partitionsOfDocuments } from "../../pipelines/calendar.ts";
-import { CENTRE_IDS, type ExtractedObservation } from "../../sources/lib/observation.ts";
+import { registerCentres } from "../../sources/lib/centres.ts";
+import type { ExtractedObservation } from "../../sources/lib/observation.ts";
 import type { RawPartition } from "../../warehouse/build.ts";
 import type { ExtractionResult } from "../../warehouse/extract.ts";
 import type { KnownDocument } from "../../warehouse/store.ts";
@@ -153,30 +154,11 @@ export function toObservation(r: string[]): ExtractedObservation {
   };
 }
 
-const KNOWN_CENTRES = new Set<string>(CENTRE_IDS);
-
 /**
- * Put each gmina's id back on figures read from the extraction cache (stored under a known centre's
- * id, see bench/prepare-store.ts). Documents of the project's own centres are left as they are.
+ * Make the national data set's gminas known centres of this process (its centres.csv has the columns of
+ * models/seeds/centres.csv): their figures then pass the observation contract under their own ids, with
+ * no id rewritten after loading. Every benchmark process that reads national figures calls it first.
  */
-export function restoreGminaIds(docs: LoadedDocument[]): LoadedDocument[] {
-  for (const { doc, extraction } of docs) {
-    if (KNOWN_CENTRES.has(doc.centreId)) continue;
-    const centre = doc.centreId as ExtractedObservation["centre_id"];
-    extraction.recognition.centre_id = centre;
-    for (const o of extraction.observations) o.centre_id = centre;
-  }
-  return docs;
-}
-
-/**
- * restoreGminaIds for figures loaded straight into raw.observations (loadCachedRaw): each national
- * document's figures take its gmina's id (raw.documents has it); the project's own centres are left.
- */
-export async function restoreGminaIdsSql(connection: DuckDBConnection) {
-  await connection.run(`
-    update raw.observations o set centre_id = d.centre_id
-    from raw.documents d
-    where o.document_id = d.document_id
-      and d.centre_id not in (${CENTRE_IDS.map(sqlString).join(", ")})`);
+export function useNationalCentres(dir: string): void {
+  registerCentres(inputPaths(dir).centres);
 }

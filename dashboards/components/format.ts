@@ -73,9 +73,21 @@ export function formatTimestamp(value: string | null | undefined): string {
   return `${m[3]}.${m[2]}.${m[1]}, ${m[4]}:${m[5]} UTC`;
 }
 
-/** '2012' → "2012", '2012-H1' → "I półrocze 2012". */
+const ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+
+/**
+ * '2012' → "2012", '2012-H1' → "I półrocze 2012"; a multi-year span '2006/2008' → "lata 2006–2008",
+ * '2012-07/2015-06' → "VII 2012 – VI 2015"; 'undated' → "bez daty" (sources/lib/periods.ts).
+ */
 export function formatPeriod(periodId: string | null | undefined): string {
   if (!periodId) return MISSING;
+  if (periodId === "undated") return "bez daty";
+  const span = /^(\d{4})(?:-(\d{2}))?\/(\d{4})(?:-(\d{2}))?$/.exec(periodId);
+  if (span) {
+    const [, from, fromMonth, to, toMonth] = span;
+    if (fromMonth === undefined || toMonth === undefined) return `lata ${from}–${to}`;
+    return `${ROMAN_MONTHS[Number(fromMonth) - 1]} ${from} – ${ROMAN_MONTHS[Number(toMonth) - 1]} ${to}`;
+  }
   const m = /^(\d{4})-H([12])$/.exec(periodId);
   if (!m) return periodId;
   return `${m[2] === "1" ? "I" : "II"} półrocze ${m[1]}`;

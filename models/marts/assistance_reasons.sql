@@ -1,7 +1,8 @@
 -- Reasons for assistance with the share of families they concern. One family can have several
 -- reasons, so shares overlap and never sum to 100 %.
 with reasons as (
-    select * from marts.fct_observation where metric_id = 'families_by_reason'
+    select * from marts.fct_observation
+    where metric_id = 'families_by_reason' and period_kind in ('year', 'half_year')
 ),
 
 totals as (

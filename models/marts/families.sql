@@ -4,6 +4,7 @@ with figures as (
     select centre_id, period_id, period_kind, year, half, metric_id, value
     from marts.fct_observation
     where breakdown is null
+      and period_kind in ('year', 'half_year') -- never a span or an undated figure
       and metric_id in ('families_assisted', 'families_social_work', 'families_social_work_only',
                         'families_family_benefits', 'families_alimony_fund')
 ),

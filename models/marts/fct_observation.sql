@@ -55,6 +55,8 @@ select
     f.period_kind,
     f.year,
     f.half,
+    f.period_start,
+    f.period_end,
     f.as_of_date,
     f.metric_id,
     f.breakdown,

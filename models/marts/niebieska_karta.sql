@@ -5,6 +5,8 @@ with nk as (
     select o.*
     from marts.fct_observation o
     where o.metric_id in ('nk_a_forms', 'nk_working_groups') and o.value is not null
+        -- a view by year and half-year: a span or an undated figure is never one of its periods
+        and o.period_kind in ('year', 'half_year')
 ),
 
 flows as (

@@ -12,6 +12,7 @@ with single_values as (
         bool_or(as_of_date is null) as is_period_count
     from marts.fct_observation
     where metric_id in ('residents', 'social_workers', 'families_with_family_assistant', 'family_assistants')
+        and period_kind in ('year', 'half_year') -- ratios of one year or half-year, never of a span
     group by all
 ),
 

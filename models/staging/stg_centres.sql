@@ -1,8 +1,13 @@
--- Reference facts of the centres (seed: models/seeds/centres.csv).
+-- Reference facts of the centres (seed: models/seeds/centres.csv), keyed by the TERYT (TERC) code.
+-- The name forms are how the pipeline recognises a centre in a report (sources/lib/centres.ts).
 select
     centre_id,
-    name_pl,
-    centre_name_pl,
     teryt,
-    voivodeship
+    name_pl,
+    name_genitive,
+    name_locative,
+    centre_name_pl,
+    voivodeship,
+    powiat,
+    gmina_type
 from seeds.centres

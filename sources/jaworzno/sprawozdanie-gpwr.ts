@@ -8,11 +8,13 @@
  * family_assistants figure is made up for it (missing is not zero).
  */
 import { matchBreakdown, unitOf } from "../lib/catalogue.ts";
-import { normaliseLabel, type SourceText } from "../lib/document.ts";
-import type { Extractor } from "../lib/extractor.ts";
+import type { CentreRecord } from "../lib/centres.ts";
+import { escapeRegExp, normaliseLabel, type SourceText } from "../lib/document.ts";
+import type { Extractor, ReadingContext } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
+import { isPageFurniture } from "../lib/period-tables.ts";
 import {
   breakdownFromLabel,
   Flow,
@@ -21,7 +23,7 @@ import {
   polishDate,
   readProse,
   type UnreadNumber,
-} from "./prose.ts";
+} from "../lib/prose.ts";
 
 const WHOLE_YEAR_NOTE =
   "Rodziny objęte wsparciem asystenta w ciągu całego roku, nie jednocześnie; ustawowy limit 15 rodzin na asystenta dotyczy pracy w tym samym czasie.";
@@ -119,6 +121,8 @@ export function readTables(doc: SourceText): Table[] {
     const rows: TableRow[] = [];
     let ended = false;
     for (const [n, t] of lines.slice(first)) {
+      // A table split over two pages: the page's number between its rows is no row.
+      if (isPageFurniture(t)) continue;
       if (isRow(t)) {
         // "Wsparcie pracownika socjalnego" without its number, then "Wsparcie psychologa 42": two rows, the
         // first one without a value; never one label that takes the next row's number.
@@ -496,14 +500,13 @@ export function unreadNumbers(doc: SourceText): UnreadNumber[] {
 
 export const sprawozdanieGpwr: Extractor = {
   id: "jaworzno/sprawozdanie-gpwr",
-  centreId: "jaworzno",
   kind: "sprawozdanie-gpwr",
 
-  recognise(doc: SourceText): Recognition | null {
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null {
     const head = [...doc.nonBlankLines(1, Math.min(doc.lines.length, 30))].slice(0, 8);
     const norm = normaliseLabel(head.map(([, t]) => t).join(" "));
-    if (!/^sprawozdanie z realizacji gminnego programu wspierania rodziny w jaworznie\b/.test(norm))
-      return null;
+    // The programme of any gmina ("… Wspierania Rodziny w Jaworznie", "… w Gminie Opole"): the city is the registry's.
+    if (!/^sprawozdanie z realizacji gminnego programu wspierania rodziny\b/.test(norm)) return null;
     const year = /\bza rok (\d{4})\b/.exec(norm)?.[1];
     if (!year) return null;
     const last = head.findIndex(([, t]) => /\bza rok \d{4}\b/.test(normaliseLabel(t)));
@@ -513,9 +516,10 @@ export const sprawozdanieGpwr: Extractor = {
         .map(([, t]) => t)
         .join(" "),
     );
-    const signed = doc.findLines(/^\s*Jaworzno,\s+\S/).at(-1);
+    const place = new RegExp(String.raw`^\s*${escapeRegExp(centre.name_pl)},\s+\S`, "u");
+    const signed = doc.findLines(place).at(-1);
     return {
-      centre_id: "jaworzno",
+      centre_id: centre.centre_id,
       kind: "sprawozdanie-gpwr",
       title,
       periods: [year],
@@ -523,27 +527,37 @@ export const sprawozdanieGpwr: Extractor = {
     };
   },
 
-  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
-    const period = recognition.periods[0];
-    if (period === undefined) return [];
-    const figures = [...tableFigures(doc).figures, ...proseFigures(doc).figures];
-    return flagContradictions(
-      oneFigurePerPlace(
-        figures.map((f) => ({
-          centre_id: recognition.centre_id,
-          period_id: period,
-          as_of_date: null,
-          metric_id: f.metric,
-          breakdown: f.breakdown,
-          value: f.value,
-          unit: unitOf(f.metric),
-          line: f.line,
-          quote: f.quote,
-          label: f.label,
-          flags: f.flags,
-          note: f.note,
-        })),
-      ),
-    );
-  },
+  readers: [
+    {
+      id: "jaworzno/programme-report",
+      section_pl:
+        "tabele numerowane („Tabela Nr 1–7”: rodziny, asystent rodziny, specjaliści, działania) i opis realizacji programu wspierania rodziny",
+      read: (doc, context) => readProgrammeReport(doc, context),
+    },
+  ],
 };
+
+/** The numbered tables and the prose around them: one figure set, so that table and prose are weighed together. */
+function readProgrammeReport(doc: SourceText, context: ReadingContext): ExtractedObservation[] {
+  if (context.year === null) return [];
+  const period = String(context.year);
+  const figures = [...tableFigures(doc).figures, ...proseFigures(doc).figures];
+  return flagContradictions(
+    oneFigurePerPlace(
+      figures.map((f) => ({
+        centre_id: context.centre.centre_id,
+        period_id: period,
+        as_of_date: null,
+        metric_id: f.metric,
+        breakdown: f.breakdown,
+        value: f.value,
+        unit: unitOf(f.metric),
+        line: f.line,
+        quote: f.quote,
+        label: f.label,
+        flags: f.flags,
+        note: f.note,
+      })),
+    ),
+  );
+}

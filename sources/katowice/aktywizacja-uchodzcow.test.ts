@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { centreById } from "../lib/centres.ts";
 import { SourceText } from "../lib/document.ts";
 import { aktywizacjaUchodzcow } from "./aktywizacja-uchodzcow.ts";
 import {
@@ -161,11 +162,17 @@ describe("Katowice aktywizacja-uchodzcow: next years' reports of the same layout
     for (const centre of ["wroclaw", "jaworzno", "kedzierzyn-kozle"]) {
       const dir = new URL(`./${centre}/documents/`, root);
       for (const name of readdirSync(dir)) {
-        expect(aktywizacjaUchodzcow.recognise(new SourceText(read(new URL(name, dir)))), name).toBeNull();
+        expect(
+          aktywizacjaUchodzcow.recognise(new SourceText(read(new URL(name, dir))), centreById("katowice")),
+          name,
+        ).toBeNull();
       }
     }
     for (const name of ["komisja-cpsmis_2025.txt", "komisja-cpsmis_2026.txt"]) {
-      expect(aktywizacjaUchodzcow.recognise(new SourceText(read(fixturePath(name)))), name).toBeNull();
+      expect(
+        aktywizacjaUchodzcow.recognise(new SourceText(read(fixturePath(name))), centreById("katowice")),
+        name,
+      ).toBeNull();
     }
   });
 });

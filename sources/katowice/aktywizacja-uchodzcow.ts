@@ -1,18 +1,12 @@
 import { matchBreakdown, metricCatalogue, unitOf } from "../lib/catalogue.ts";
-import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
+import type { CentreRecord } from "../lib/centres.ts";
+import { findDateInWords, isoDate, lastDayOfMonth, monthNumber } from "../lib/dates.ts";
+import { escapeRegExp, normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
 import type { Extractor } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { findMoney, findNumbersInProse } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
-import {
-  FlatText,
-  findDateInWords,
-  isoDate,
-  lastDayOfMonth,
-  monthNumber,
-  oneLine,
-  yearPhrases,
-} from "./common.ts";
+import { FlatText, oneLine, yearPhrases } from "./common.ts";
 
 /**
  * Katowice: information on the social activation of refugees (prose, one paragraph per form of
@@ -305,16 +299,14 @@ function read(doc: SourceText, year: number): ExtractedObservation[] {
 
 export const aktywizacjaUchodzcow: Extractor = {
   id: `katowice/${KIND}`,
-  centreId: "katowice",
   kind: KIND,
 
-  recognise(doc: SourceText): Recognition | null {
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null {
     const head = [...doc.nonBlankLines(1, 12)].slice(0, 3);
     if (
       !/^informacj\p{L}* .*aktywizacj\p{L}* .*uchodzc/u.test(normaliseLabel(head.map(([, l]) => l).join(" ")))
     )
       return null;
-    if (!/Katowic/u.test(doc.text)) return null;
     const year = reportYear(new FlatText(doc).text);
     if (year === null) return null;
     // The title: the first lines up to the one that ends with a full stop.
@@ -324,11 +316,13 @@ export const aktywizacjaUchodzcow: Extractor = {
       if (/\.\s*$/.test(line)) break;
     }
     // A date line ("Katowice, 15 stycznia 2026 r.", "Katowice, dnia 15.01.2026 r.") is the issue date.
-    const dated = doc.findLine(/^\s*Katowice,\s*(dnia\s+)?\d/u);
+    const dated = doc.findLine(
+      new RegExp(String.raw`^\s*${escapeRegExp(centre.name_pl)},\s*(dnia\s+)?\d`, "u"),
+    );
     const periods = new Set(read(doc, year).map((o) => o.period_id));
     if (periods.size === 0) periods.add(String(year));
     return {
-      centre_id: "katowice",
+      centre_id: centre.centre_id,
       kind: KIND,
       title: oneLine(title.join("\n")).replace(/\.$/, ""),
       periods: [...periods].sort(),
@@ -336,8 +330,15 @@ export const aktywizacjaUchodzcow: Extractor = {
     };
   },
 
-  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
-    const year = reportYear(new FlatText(doc).text) ?? Number(recognition.periods.at(-1));
-    return oneFigurePerPlace(read(doc, year));
-  },
+  readers: [
+    {
+      id: `katowice/${KIND}`,
+      section_pl:
+        "opis aktywizacji uchodźców (zarejestrowani, szkolenia, piecza zastępcza, wsparcie dzienne)",
+      read: (doc, context) => {
+        const year = reportYear(new FlatText(doc).text) ?? context.year;
+        return year === null ? [] : oneFigurePerPlace(read(doc, year));
+      },
+    },
+  ],
 };

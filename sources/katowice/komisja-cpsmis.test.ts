@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { csvParse } from "d3";
 import { describe, expect, it } from "vitest";
+import { centreById } from "../lib/centres.ts";
 import { SourceText } from "../lib/document.ts";
 import { aktywizacjaUchodzcow } from "./aktywizacja-uchodzcow.ts";
 import { komisjaCpsmis } from "./komisja-cpsmis.ts";
@@ -37,7 +38,7 @@ describe("Katowice komisja-cpsmis: the 2024 report to the Komisja Polityki Społ
       periods: ["2024"],
       issued_on: "2025-10-07",
     });
-    expect(aktywizacjaUchodzcow.recognise(new SourceText(REPORT))).toBeNull();
+    expect(aktywizacjaUchodzcow.recognise(new SourceText(REPORT), centreById("katowice"))).toBeNull();
   });
 
   it("gives the core figures of tests/fixtures/core-figures.csv", () => {
@@ -251,12 +252,16 @@ describe("Katowice komisja-cpsmis: next years' reports of the same layout", () =
     for (const centre of ["wroclaw", "jaworzno", "kedzierzyn-kozle"]) {
       const dir = new URL(`./${centre}/documents/`, root);
       for (const name of readdirSync(dir)) {
-        expect(komisjaCpsmis.recognise(new SourceText(read(new URL(name, dir)))), name).toBeNull();
+        expect(
+          komisjaCpsmis.recognise(new SourceText(read(new URL(name, dir))), centreById("katowice")),
+          name,
+        ).toBeNull();
       }
     }
     expect(
       komisjaCpsmis.recognise(
         new SourceText(read(documentPath("katowice_mops_aktywizacja-uchodzcow_2025.txt"))),
+        centreById("katowice"),
       ),
     ).toBeNull();
   });

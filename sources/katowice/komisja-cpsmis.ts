@@ -1,10 +1,13 @@
 import { unitOf } from "../lib/catalogue.ts";
+import type { CentreRecord } from "../lib/centres.ts";
+import { findDateInWords } from "../lib/dates.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
-import { DocumentRejected, type Extractor } from "../lib/extractor.ts";
+import { DocumentRejected, type Extractor, type ReadingContext } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { findNumbersInProse, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
-import { breakdownOf, FlatText, findDateInWords, oneLine, yearPhrases } from "./common.ts";
+import { isPageFurniture } from "../lib/period-tables.ts";
+import { breakdownOf, FlatText, oneLine, yearPhrases } from "./common.ts";
 
 /**
  * Katowice: information on the Centrum Poradnictwa Specjalistycznego, Metodyki i Strategii (CPSMiS)
@@ -64,6 +67,22 @@ function sourceYear(doc: SourceText): number | null {
   return y[0]?.year ?? null;
 }
 
+/**
+ * A block's heading under another name than "Obszar …" ("Psychoterapia – dane za rok", "Asysta rodzinna"):
+ * a short line of words alone, no number, no row label, not a sentence.
+ */
+function isBlockHeading(t: string): boolean {
+  return (
+    t.length <= 60 &&
+    /^\p{Lu}/u.test(t) &&
+    !/\d/.test(t) &&
+    !/[.,;:]$/.test(t) &&
+    !LABEL_START.test(t) &&
+    !/(?<!\p{L})Liczba\s/u.test(t) &&
+    t.split(/\s+/).length <= 7
+  );
+}
+
 function readRows(doc: SourceText): Row[] {
   const start = statisticsStart(doc);
   if (start === null) return [];
@@ -90,6 +109,8 @@ function readRows(doc: SourceText): Row[] {
 
   for (const [n, raw] of doc.nonBlankLines(start)) {
     const t = raw.trim();
+    // A page's number between the rows of a table split over two pages is no row and ends nothing.
+    if (isPageFurniture(t)) continue;
     if (pending) {
       if (BARE_VALUE.test(t)) {
         finish(n, t, null);
@@ -126,7 +147,7 @@ function readRows(doc: SourceText): Row[] {
       }
       table = null;
     }
-    if (/^Obszar\b/u.test(t)) {
+    if (/^Obszar\b/u.test(t) || isBlockHeading(t)) {
       block = { heading: t, programme: null };
       continue;
     }
@@ -431,13 +452,12 @@ function programmeProse(doc: SourceText, year: number): ExtractedObservation[] {
 
 export const komisjaCpsmis: Extractor = {
   id: `katowice/${KIND}`,
-  centreId: "katowice",
   kind: KIND,
 
-  recognise(doc: SourceText): Recognition | null {
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null {
     const text = normaliseLabel(doc.text);
     if (!/centrum poradnictwa specjalistycznego,? metodyki i strategii/.test(text)) return null;
-    if (!/komisji polityki spolecznej/.test(text) || !/katowic/.test(text)) return null;
+    if (!/komisji polityki spolecznej/.test(text)) return null;
     const rows = readRows(doc);
     if (rows.length === 0) return null;
     const year = sourceYear(doc);
@@ -459,7 +479,7 @@ export const komisjaCpsmis: Extractor = {
     const after =
       meeting === null ? "" : [...doc.nonBlankLines(meeting, meeting + 4)].map(([, l]) => l).join(" ");
     return {
-      centre_id: "katowice",
+      centre_id: centre.centre_id,
       kind: KIND,
       title,
       periods: [...years].sort(),
@@ -467,11 +487,21 @@ export const komisjaCpsmis: Extractor = {
     };
   },
 
-  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
-    const year = sourceYear(doc) ?? Number(recognition.periods.at(-1));
-    const rows = readRows(doc);
-    const obs = [...programmeProse(doc, year), ...rowObservations(doc, rows, year)];
-    checkTotals(rows, obs);
-    return oneFigurePerPlace(obs);
-  },
+  readers: [
+    {
+      id: `katowice/${KIND}`,
+      section_pl:
+        "statystyka roku w blokach „Obszar …” i „Realizacja programu …” („źródło: sprawozdanie … za 2024 r.”) oraz opisy programów",
+      read: (doc, context) => readStatistics(doc, context),
+    },
+  ],
 };
+
+function readStatistics(doc: SourceText, context: ReadingContext): ExtractedObservation[] {
+  const year = sourceYear(doc) ?? context.year;
+  if (year === null) return [];
+  const rows = readRows(doc);
+  const obs = [...programmeProse(doc, year), ...rowObservations(doc, rows, year)];
+  checkTotals(rows, obs);
+  return oneFigurePerPlace(obs);
+}

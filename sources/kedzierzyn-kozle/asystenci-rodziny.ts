@@ -6,6 +6,12 @@
  * and the deputy director: none of that is a figure, and no name enters any field.
  */
 
+import { unitOf } from "../lib/catalogue.ts";
+import type { CentreRecord } from "../lib/centres.ts";
+import { escapeRegExp, normaliseLabel, type SourceText } from "../lib/document.ts";
+import type { Extractor, ReadingContext } from "../lib/extractor.ts";
+import { oneFigurePerPlace } from "../lib/grain.ts";
+import type { ExtractedObservation, Recognition } from "../lib/observation.ts";
 import {
   Flow,
   flagContradictions,
@@ -13,12 +19,7 @@ import {
   polishDate,
   readProse,
   type UnreadNumber,
-} from "../jaworzno/prose.ts";
-import { unitOf } from "../lib/catalogue.ts";
-import { normaliseLabel, type SourceText } from "../lib/document.ts";
-import type { Extractor } from "../lib/extractor.ts";
-import { oneFigurePerPlace } from "../lib/grain.ts";
-import type { ExtractedObservation, Recognition } from "../lib/observation.ts";
+} from "../lib/prose.ts";
 
 const WHOLE_YEAR_NOTE =
   "Rodziny objęte wsparciem asystentów w ciągu całego roku, nie jednocześnie; ustawowy limit 15 rodzin na asystenta dotyczy pracy w tym samym czasie.";
@@ -111,10 +112,9 @@ export function unreadNumbers(doc: SourceText): UnreadNumber[] {
 
 export const asystenciRodziny: Extractor = {
   id: "kedzierzyn-kozle/asystenci-rodziny",
-  centreId: "kedzierzyn-kozle",
   kind: "asystenci-rodziny",
 
-  recognise(doc: SourceText): Recognition | null {
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null {
     const heading = doc.findLine(/^\s*INFORMACJA O DZIAŁANIACH ASYSTENTÓW RODZINY/i);
     if (heading === null) return null;
     // The heading can wrap: read it up to its year.
@@ -125,12 +125,11 @@ export const asystenciRodziny: Extractor = {
       if (/\bw roku \d{4}\b/.test(normaliseLabel(title))) break;
     }
     const norm = normaliseLabel(title);
-    if (!/kedzierzyn/.test(norm)) return null;
     const year = /\bw roku (\d{4})\b/.exec(norm)?.[1];
     if (!year) return null;
-    const dated = doc.findLine(/Kędzierzyn-Koźle,\s+dnia\s/i);
+    const dated = doc.findLine(new RegExp(String.raw`${escapeRegExp(centre.name_pl)},\s+dnia\s`, "iu"));
     return {
-      centre_id: "kedzierzyn-kozle",
+      centre_id: centre.centre_id,
       kind: "asystenci-rodziny",
       title,
       periods: [year],
@@ -138,27 +137,37 @@ export const asystenciRodziny: Extractor = {
     };
   },
 
-  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[] {
-    const period = recognition.periods[0];
-    if (period === undefined) return [];
-    const { hits } = readProse(new Flow(doc), PROSE);
-    // A sentence written twice on one line is one figure (or, with other numbers, one flagged figure).
-    const figures = oneFigurePerPlace(
-      hits.map((h) => ({
-        centre_id: recognition.centre_id,
-        period_id: period,
-        as_of_date: null,
-        metric_id: h.metric,
-        breakdown: h.breakdown,
-        value: h.value,
-        unit: unitOf(h.metric),
-        line: h.line,
-        quote: h.quote,
-        label: h.label,
-        flags: h.flags,
-        note: h.note,
-      })),
-    );
-    return flagContradictions(figures);
-  },
+  readers: [
+    {
+      id: "kedzierzyn-kozle/family-assistant-prose",
+      section_pl:
+        "opis pracy asystentów rodziny (rodziny objęte wsparciem, asystenci, dzieci, zakończone współprace)",
+      read: (doc, context) => readFamilyAssistantProse(doc, context),
+    },
+  ],
 };
+
+/** Every prose rule of the family-assistant information, dated by the document's year. */
+function readFamilyAssistantProse(doc: SourceText, context: ReadingContext): ExtractedObservation[] {
+  if (context.year === null) return [];
+  const period = String(context.year);
+  const { hits } = readProse(new Flow(doc), PROSE);
+  // A sentence written twice on one line is one figure (or, with other numbers, one flagged figure).
+  const figures = oneFigurePerPlace(
+    hits.map((h) => ({
+      centre_id: context.centre.centre_id,
+      period_id: period,
+      as_of_date: null,
+      metric_id: h.metric,
+      breakdown: h.breakdown,
+      value: h.value,
+      unit: unitOf(h.metric),
+      line: h.line,
+      quote: h.quote,
+      label: h.label,
+      flags: h.flags,
+      note: h.note,
+    })),
+  );
+  return flagContradictions(figures);
+}

@@ -70,3 +70,6 @@ export function sentenceAround(line: string, start: number, end = start): string
   }
   return line.slice(from, to).trim();
 }
+
+/** A literal string inside a regular expression (a city's name in a signature line). */
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -1,18 +1,45 @@
+import type { CentreRecord } from "./centres.ts";
 import type { SourceText } from "./document.ts";
-import type { CentreId, ExtractedObservation, Recognition } from "./observation.ts";
+import type { ExtractedObservation, Recognition } from "./observation.ts";
+
+/** What a reader knows about the document it reads, besides its text. */
+export interface ReadingContext {
+  /** The centre the registry recognised (models/seeds/centres.csv). */
+  readonly centre: CentreRecord;
+  /**
+   * The year the document reports on, when it says so: from its declared kind when one recognises it,
+   * else from its opening lines ("za rok 2023", "w roku 2025", "2000 - 2013"; lib/periods.ts documentYear).
+   * For figures written without a year; a reader that finds its own year in its section uses that.
+   */
+  readonly year: number | null;
+}
 
 /**
- * One extractor per kind of report. Both functions are pure: text in, data out.
- * `recognise` looks at the content only (never the file name) and returns null when the document
- * is not of this kind; `extract` reads every figure with its line and quote.
+ * A reader of one section or table a centre publishes (the families-and-reasons table with period columns,
+ * the Niebieska Karta table, staffing lines, family-assistant passages, numbered report tables, prose
+ * figures, …). It runs on every document whose centre is recognised, whatever its title, kind or section
+ * order, and returns no figure when its section is not there. Pure: text in, figures out.
+ */
+export interface SectionReader {
+  /** `<folder>/<section>`, e.g. "wroclaw/period-tables": the folder of the centre whose reports taught it. */
+  readonly id: string;
+  /** The section it looks for, in Polish, for the message of a document nothing was read from. */
+  readonly section_pl: string;
+  read(doc: SourceText, context: ReadingContext): ExtractedObservation[];
+}
+
+/**
+ * A kind of report a centre publishes, known by its title: `recognise` looks at the content only (never the
+ * file name, never the city) and declares the document's kind, title, reporting periods and date, or null.
+ * Its readers are not tied to it: the registry runs every reader on every document of a known centre.
  */
 export interface Extractor {
-  /** `<centre_id>/<kind>`, e.g. "wroclaw/dobre-praktyki". */
+  /** `<folder>/<kind>`, e.g. "wroclaw/dobre-praktyki". */
   readonly id: string;
-  readonly centreId: CentreId;
   readonly kind: string;
-  recognise(doc: SourceText): Recognition | null;
-  extract(doc: SourceText, recognition: Recognition): ExtractedObservation[];
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null;
+  /** The readers of the sections this kind of report was first seen with (they run on any document). */
+  readonly readers: readonly SectionReader[];
 }
 
 /** Raised for a document that cannot be taken; the message names the reason for a person. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractDocument, validateExtraction } from "../registry.ts";
-import { grainKey, grainViolations, oneFigurePerPlace } from "./grain.ts";
+import { grainKey, grainViolations, oneFigurePerDocument, oneFigurePerPlace } from "./grain.ts";
 import type { ExtractedObservation } from "./observation.ts";
 
 const figure = (over: Partial<ExtractedObservation> = {}): ExtractedObservation => ({
@@ -92,5 +92,34 @@ describe("accept-time guard: a document whose figures break the contract or the 
       ["families_with_family_assistant", null, ["whole_year_count", "ambiguous", "contradiction"]],
       ["children_in_families_with_family_assistant", 135, []],
     ]);
+  });
+});
+
+describe("one figure per document", () => {
+  const at = (line: number, value: number | null, quote = `${value}`) =>
+    figure({ line, value, quote, flags: value === null ? ["missing"] : [] });
+
+  it("keeps a value stated at two places once, its note naming the other place", () => {
+    const [only, ...rest] = oneFigurePerDocument([
+      at(10, 42, "Wsparcie psychologa 42"),
+      at(30, 42, "skorzystały 42 rodziny"),
+    ]);
+    expect(rest).toEqual([]);
+    expect(only?.line).toBe(10);
+    expect(only?.note).toContain("wiersz 30 („skorzystały 42 rodziny”)");
+  });
+
+  it("keeps different values as written, each flagged a contradiction naming the other", () => {
+    const out = oneFigurePerDocument([at(10, 14), at(30, 12)]);
+    expect(out.map((o) => [o.line, o.value, o.flags])).toEqual([
+      [10, 14, ["contradiction"]],
+      [30, 12, ["contradiction"]],
+    ]);
+    expect(out[0]?.note).toContain("12 w wierszu 30");
+  });
+
+  it("leaves other figures and unread values alone", () => {
+    const other = { ...at(30, 42), metric_id: "other_metric" };
+    expect(oneFigurePerDocument([at(10, 42), other, at(40, null)])).toHaveLength(3);
   });
 });

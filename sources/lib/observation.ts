@@ -1,14 +1,17 @@
 import { z } from "zod";
+import { isKnownCentre } from "./centres.ts";
+import { PERIOD_ID_PATTERN } from "./periods.ts";
 
-/** Centres known to the project; a new city adds its id here and a row in models/seeds/centres.csv. */
-export const CENTRE_IDS = ["wroclaw", "katowice", "jaworzno", "kedzierzyn-kozle"] as const;
-export const CentreId = z.enum(CENTRE_IDS);
+/** A centre of models/seeds/centres.csv (or one registered in-process, see centres.ts): data, not an enum. */
+export const CentreId = z
+  .string()
+  .refine(isKnownCentre, { message: "centre_id is not a centre of models/seeds/centres.csv" });
 export type CentreId = z.infer<typeof CentreId>;
 
-/** '2012' is a year, '2012-H1' / '2012-H2' a half-year. */
+/** '2012' a year, '2012-H1' / '2012-H2' a half-year, '2006/2008' or '2012-07/2015-06' a span, 'undated' (periods.ts). */
 export const PeriodId = z
   .string()
-  .regex(/^\d{4}(-H[12])?$/, "period_id must look like 2012, 2012-H1 or 2012-H2");
+  .regex(PERIOD_ID_PATTERN, "period_id must look like 2012, 2012-H1, 2006/2008, 2012-07/2015-06 or undated");
 export type PeriodId = z.infer<typeof PeriodId>;
 
 export const FLAGS = [

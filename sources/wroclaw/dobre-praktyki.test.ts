@@ -4,17 +4,13 @@ import { fileURLToPath } from "node:url";
 import { csvParse } from "d3";
 import { describe, expect, it } from "vitest";
 import { breakdownCatalogue, metricCatalogue, unitOf } from "../lib/catalogue.ts";
+import { centreById } from "../lib/centres.ts";
 import { SourceText } from "../lib/document.ts";
 import { parseNumberWord } from "../lib/numbers.ts";
 import type { ExtractedObservation } from "../lib/observation.ts";
+import { findPeriodTables, parsePeriodHeader, readRowCells } from "../lib/period-tables.ts";
 import { extractDocument } from "../registry.ts";
-import {
-  dobrePraktyki,
-  findPeriodTables,
-  parsePeriodHeader,
-  readDeck,
-  readRowCells,
-} from "./dobre-praktyki.ts";
+import { dobrePraktyki, readDeck } from "./dobre-praktyki.ts";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const ROOT = join(HERE, "..", "..");
@@ -217,35 +213,56 @@ describe("the real deck (Dobre Praktyki MOPS Wrocław 2000–2013)", () => {
     expect(valueIn(obs, "care_leavers_assisted", "2012")).toBe(335);
     expect(valueIn(obs, "care_leavers_assisted", "2012-H1")).toBe(191);
     expect(valueIn(obs, "care_leavers_assisted", "2013-H1")).toBe(184);
-    expect(valueIn(obs, "staff_trained_sign_language", "2013")).toBe(74);
-    const interpreters = find(obs, "staff_sign_language_interpreters", "2013")[0];
+    // Stocks the deck states with no date are undated, never given the deck's year.
+    expect(valueIn(obs, "staff_trained_sign_language", "undated")).toBe(74);
+    const interpreters = find(obs, "staff_sign_language_interpreters", "undated")[0];
     expect(interpreters?.value).toBe(2);
-    expect(interpreters?.flags).toEqual(expect.arrayContaining(["number_word", "period_assumed"]));
-    expect(valueIn(obs, "field_social_work_teams", "2013")).toBe(10);
-    expect(valueIn(obs, "social_activation_points", "2013")).toBe(5);
-    expect(valueIn(obs, "programme_staff_participants", "2008", "wepp")).toBe(214);
-    expect(valueIn(obs, "programme_staff_participants_by_role", "2008", "social_worker")).toBe(182);
-    expect(valueIn(obs, "specialisation_diplomas", "2008", "first_degree")).toBe(40);
-    expect(valueIn(obs, "specialisation_diplomas_planned", "2008", "second_degree")).toBe(18);
-    expect(valueIn(obs, "training_participants", "2010")).toBe(710);
-    expect(valueIn(obs, "trainings", "2010")).toBe(63);
-    expect(valueIn(obs, "trainings", "2010", "vocational")).toBe(38);
-    expect(valueIn(obs, "large_family_programme_children", "2013")).toBe(12427);
-    expect(valueIn(obs, "programme_value_annual_average", "2013", "wma")).toBe(4_000_000);
-    expect(valueIn(obs, "programme_participants", "2013", "pal")).toBe(176);
-    expect(valueIn(obs, "programme_participants", "2009", "pal")).toBe(29);
+    expect(interpreters?.flags).toEqual(["number_word"]);
+    expect(valueIn(obs, "field_social_work_teams", "undated")).toBe(10);
+    expect(valueIn(obs, "social_activation_points", "undated")).toBe(5);
+    expect(valueIn(obs, "large_family_programme_children", "undated")).toBe(12427);
+    // A project's results are figures of its whole span (WEPP /2006-2008/, PSS /2008-2010/), plans apart.
+    expect(valueIn(obs, "programme_staff_participants", "2006/2008", "wepp")).toBe(214);
+    expect(valueIn(obs, "programme_staff_participants_by_role", "2006/2008", "social_worker")).toBe(182);
+    expect(valueIn(obs, "specialisation_diplomas", "2006/2008", "first_degree")).toBe(40);
+    expect(valueIn(obs, "specialisation_diplomas_planned", "2006/2008", "second_degree")).toBe(18);
+    expect(valueIn(obs, "training_participants", "2008/2010")).toBe(710);
+    expect(valueIn(obs, "trainings", "2008/2010")).toBe(63);
+    expect(valueIn(obs, "trainings", "2008/2010", "vocational")).toBe(38);
+    expect(valueIn(obs, "supervisors_trained", "2000/2001")).toBe(35);
+    // "średnio rocznie" over the editions 2008–2013 is a span; "Grupa docelowa" is a target, not participants.
+    expect(valueIn(obs, "programme_value_annual_average", "2008/2013", "wma")).toBe(4_000_000);
+    expect(valueIn(obs, "programme_target_group_annual_average", "2008/2013", "wma")).toBe(500);
+    expect(valueIn(obs, "programme_target_group", "2013", "pal")).toBe(176);
+    expect(valueIn(obs, "programme_target_group", "2009", "pal")).toBe(29);
+    const years = new Set(["2008", "2010", "2013"]);
+    const multiYear = obs.filter((o) =>
+      /(^|_)(trainings?|diplomas|graduates|target_group|annual_average)/.test(o.metric_id),
+    );
+    expect(multiYear.filter((o) => years.has(o.period_id) && o.flags.includes("period_assumed"))).toEqual([]);
     expect(valueIn(obs, "staff_in_social_contracts", "2012")).toBe(165);
     expect(valueIn(obs, "staff_in_social_contracts", "2013", "social_worker")).toBe(136);
     expect(valueIn(obs, "staff_in_local_activity_programmes", "2013", "local_animator")).toBe(10);
     expect(valueIn(obs, "local_activity_programmes", "2013")).toBe(12);
     expect(valueIn(obs, "staff_community_organisers", "2012")).toBe(20);
-    expect(valueIn(obs, "programme_participants", "2013", "karnet_15")).toBe(216);
-    expect(valueIn(obs, "programme_participants_with_disability", "2013", "trener_aktywnosci")).toBe(30);
-    expect(valueIn(obs, "programme_staff_participants", "2013", "trener_aktywnosci")).toBe(5);
+    // Target groups of the 2012–2015 projects: planned, over the months of their realisation.
+    expect(valueIn(obs, "programme_target_group", "2012/2014", "moje_miejsce_ngo")).toBe(24);
+    expect(valueIn(obs, "programme_target_group", "2012-07/2015-06", "karnet_15")).toBe(216);
+    expect(
+      valueIn(obs, "programme_target_group_with_disability", "2012-02/2015-01", "trener_aktywnosci"),
+    ).toBe(30);
+    expect(valueIn(obs, "programme_target_group_staff", "2012-02/2015-01", "trener_aktywnosci")).toBe(5);
+    expect(obs.filter((o) => o.metric_id.startsWith("programme_participants"))).toEqual([]);
+  });
+
+  it("states the PSS graduates once, naming both places", () => {
+    const graduates = find(obs, "postgraduate_graduates", "2008/2010", "pss");
+    expect(graduates.map((o) => [o.line, o.value])).toEqual([[611, 99]]);
+    expect(graduates[0]?.note).toMatch(/także w: wiersz 653/);
   });
 
   it("quotes prose figures by their sentence", () => {
-    expect(find(obs, "programme_participants", "2009", "pal")[0]?.quote).toBe("W roku 2009 – 29 osób.");
+    expect(find(obs, "programme_target_group", "2009", "pal")[0]?.quote).toBe("W roku 2009 – 29 osób.");
     expect(find(obs, "care_leavers_assisted", "2012")[0]?.quote).toBe(
       "W 2012 roku ze świadczeń MOPS skorzystało 335 usamodzieleniających się wychowanków pieczy zastepczej",
     );
@@ -274,7 +291,12 @@ describe("the real deck (Dobre Praktyki MOPS Wrocław 2000–2013)", () => {
       [/^\d+ zespoły\s*$/, "the meetings of one family's case in an illustrative diagram, not a statistic"],
     ];
     const byLine = new Map<number, number[]>();
-    for (const o of obs) if (o.value !== null) byLine.set(o.line, [...(byLine.get(o.line) ?? []), o.value]);
+    for (const o of obs) {
+      if (o.value === null) continue;
+      // A figure stated twice is one row; its note names the other places ("także w: wiersz 653").
+      const places = [o.line, ...[...(o.note ?? "").matchAll(/wiersz (\d+) \(/g)].map((m) => Number(m[1]))];
+      for (const line of places) byLine.set(line, [...(byLine.get(line) ?? []), o.value]);
+    }
     const unexplained: string[] = [];
     new SourceText(realText).lines.forEach((line, i) => {
       const values = (byLine.get(i + 1) ?? []).map(String);
@@ -344,8 +366,8 @@ describe("next year's deck: same layout, new periods and numbers, an extra reaso
   it("reads prose figures with their new periods and values", () => {
     expect(valueIn(obs, "care_leavers_assisted", "2013")).toBe(352);
     expect(valueIn(obs, "care_leavers_assisted", "2014-H1")).toBe(197);
-    expect(valueIn(obs, "staff_trained_sign_language", "2014")).toBe(81);
-    expect(valueIn(obs, "staff_sign_language_interpreters", "2014")).toBe(3);
+    expect(valueIn(obs, "staff_trained_sign_language", "undated")).toBe(81);
+    expect(valueIn(obs, "staff_sign_language_interpreters", "undated")).toBe(3);
     expect(valueIn(obs, "staff_in_social_contracts", "2014")).toBe(158);
     expect(valueIn(obs, "staff_in_social_contracts", "2014", "field_coordinator")).toBe(15);
   });
@@ -563,14 +585,8 @@ describe("traps, one at a time", () => {
       "Diagnostyczno-Pomocowych 300 155",
     ].join("\n");
     const doc = new SourceText(text);
-    const obs = dobrePraktyki.extract(doc, {
-      centre_id: "wroclaw",
-      kind: "dobre-praktyki",
-      title: "t",
-      periods: ["2014"],
-      issued_on: null,
-    });
-    expect(dobrePraktyki.recognise(doc)?.periods).toEqual(["2014", "2015", "2015-H1"]);
+    const obs = readDeck(doc, "wroclaw").observations;
+    expect(dobrePraktyki.recognise(doc, centreById("wroclaw"))?.periods).toEqual(["2014", "2015", "2015-H1"]);
     expect(obs.map((o) => [o.metric_id, o.breakdown, o.period_id, o.value, o.line])).toEqual([
       ["families_assisted", null, "2014", 9001, 13],
       ["families_assisted", null, "2015-H1", 4120, 13],
@@ -613,7 +629,7 @@ describe("traps, one at a time", () => {
 describe("recognition looks at the content only", () => {
   it("takes the deck under any file name", () => {
     const doc = new SourceText(realText);
-    expect(dobrePraktyki.recognise(doc)?.kind).toBe("dobre-praktyki");
+    expect(dobrePraktyki.recognise(doc, centreById("wroclaw"))?.kind).toBe("dobre-praktyki");
     expect(extracted(realText, "x.pdf.txt").recognition.kind).toBe("dobre-praktyki");
   });
 
@@ -625,9 +641,15 @@ describe("recognition looks at the content only", () => {
         .map((f) => read(join(dir, f)));
     });
     expect(others.length).toBeGreaterThan(0);
-    for (const text of others) expect(dobrePraktyki.recognise(new SourceText(text))).toBeNull();
+    for (const text of others)
+      expect(dobrePraktyki.recognise(new SourceText(text), centreById("wroclaw"))).toBeNull();
     const slidesOnly = realText.split("DANE ILOŚCIOWE")[0] ?? "";
-    expect(dobrePraktyki.recognise(new SourceText(slidesOnly))).toBeNull();
-    expect(dobrePraktyki.recognise(new SourceText("Notatka o pomocy społecznej we Wrocławiu."))).toBeNull();
+    expect(dobrePraktyki.recognise(new SourceText(slidesOnly), centreById("wroclaw"))).toBeNull();
+    expect(
+      dobrePraktyki.recognise(
+        new SourceText("Notatka o pomocy społecznej we Wrocławiu."),
+        centreById("wroclaw"),
+      ),
+    ).toBeNull();
   });
 });

@@ -9,13 +9,25 @@
  * by spaces), and every value found there is mapped back to its own line for the quote.
  */
 import { matchBreakdown, metricCatalogue, unitOf } from "../lib/catalogue.ts";
+import type { CentreRecord } from "../lib/centres.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
-import type { Extractor } from "../lib/extractor.ts";
+import type { Extractor, SectionReader } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
 import { parseNumberWord, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
+import {
+  findPeriodTables,
+  isHeaderLine,
+  isPageFurniture,
+  isSectionHeading,
+  type PeriodTable,
+  periodPl,
+  pl,
+  readRowCells,
+  unparsedCells,
+} from "../lib/period-tables.ts";
+import { romanMonth, spanPeriod, UNDATED } from "../lib/periods.ts";
 
-const CENTRE_ID = "wroclaw" as const;
 const KIND = "dobre-praktyki";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -31,11 +43,6 @@ function readNumber(text: string): { value: number; isWord: boolean } | null {
   if (/^\d/.test(text)) return { value: Number(text.replace(/[ \u00a0]/g, "")), isWord: false };
   const value = parseNumberWord(text);
   return value === null ? null : { value, isWord: true };
-}
-
-/** 13737 → "13 737" (Polish thousands), for notes a person reads. */
-function pl(value: number): string {
-  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, " ");
 }
 
 const clean = (s: string) => s.replace(/\s+/g, " ").trim();
@@ -54,7 +61,8 @@ interface Draft {
 
 function observation(d: Draft): ExtractedObservation {
   return {
-    centre_id: CENTRE_ID,
+    // The centre is the one the registry recognised (models/seeds/centres.csv); readDeck stamps it.
+    centre_id: "",
     period_id: d.period,
     as_of_date: null,
     metric_id: d.metric,
@@ -186,60 +194,6 @@ function readHeader(doc: SourceText): DeckHeader {
 // Tables headed by periods: "2011 2012 I półrocze 2012 I półrocze 2013", "2011 rok I półrocze 2012 rok …"
 // ---------------------------------------------------------------------------------------------------------
 
-const HEADER_TOKEN = /^(I|II|półrocze|półr\.?|rok|r\.|(19|20)\d{2})$/u;
-
-function isHeaderLine(raw: string): boolean {
-  const tokens = raw.trim().split(/\s+/);
-  return tokens.length > 0 && tokens[0] !== "" && tokens.every((t) => HEADER_TOKEN.test(t));
-}
-
-/** "2011 rok I półrocze 2012 rok 2012 rok" → ['2011', '2012-H1', '2012']; null when it is no header. */
-export function parsePeriodHeader(text: string): string[] | null {
-  const tokens = text.trim().split(/\s+/);
-  const periods: string[] = [];
-  let half: 1 | 2 | null = null;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] ?? "";
-    if ((t === "I" || t === "II") && /^półr/u.test(tokens[i + 1] ?? "")) {
-      if (half !== null) return null;
-      half = t === "I" ? 1 : 2;
-      i++;
-    } else if (/^\d{4}$/.test(t)) {
-      periods.push(half === null ? t : `${t}-H${half}`);
-      half = null;
-    } else if (t !== "rok" && t !== "r.") return null;
-  }
-  if (half !== null || periods.length < 2 || new Set(periods).size !== periods.length) return null;
-  return periods;
-}
-
-export interface PeriodTable {
-  /** Periods of the columns, in the order the header gives them. */
-  columns: string[];
-  headerFrom: number;
-  headerTo: number;
-}
-
-export function findPeriodTables(doc: SourceText): PeriodTable[] {
-  const tables: PeriodTable[] = [];
-  let block: [number, string][] = [];
-  const close = () => {
-    const first = block[0];
-    const last = block[block.length - 1];
-    if (first && last) {
-      const columns = parsePeriodHeader(block.map(([, t]) => t).join(" "));
-      if (columns) tables.push({ columns, headerFrom: first[0], headerTo: last[0] });
-    }
-    block = [];
-  };
-  for (const [n, raw] of doc.nonBlankLines()) {
-    if (isHeaderLine(raw)) block.push([n, raw]);
-    else close();
-  }
-  close();
-  return tables;
-}
-
 const REASONS_HEADER = /powod\w* (korzystania|przyznania|udzielania)/;
 const PROSE_START = /^W\s+((19|20)\d{2}|I{1,2}\s+półrocz)/u;
 
@@ -264,94 +218,27 @@ function classifyRow(label: string, inReasons: boolean): { metric: string; break
   return hit ? { metric: hit[1], breakdown: null } : null;
 }
 
-interface Cell {
-  value: number | null;
-  flags: Flag[];
-  note: string | null;
-}
-
-const periodPl = (p: string) =>
-  /-H1$/.test(p) ? `I półrocze ${p.slice(0, 4)}` : /-H2$/.test(p) ? `II półrocze ${p.slice(0, 4)}` : p;
-
-/** Every cell of a row null with one flag and one note: nothing of the row is assigned to a column. */
-const noCells = (count: number, flag: Flag, note: string): Cell[] =>
-  Array.from({ length: count }, () => ({ value: null, flags: [flag], note }));
-
 /**
- * The values of a row, one per column: digit groups are split by the column count; a split that fits
- * several readings leaves the disputed columns null (flag `ambiguous`). A row with fewer values than
- * columns gives no column a value: which column lacks its value is unknown (a value lost in the middle
- * shifts every later one), so nothing is assigned left to right (flag `ambiguous`); where the document
- * ends inside such a row, its values are `missing` (the last one written may itself be cut: "4 151" of
- * "4 151 4 165 …" is neither 4 nor 4151 for sure). Returns null when the numbers fit no reading at all.
+ * Read one table's rows. `continued` is how the previous table ended when this one repeats its header after
+ * a page break (the same columns): its reason rows go on being reasons. Returns how this table ends.
  */
-export function readRowCells(
-  numbers: string,
-  columns: string[],
-  where: { documentEndsInRow?: boolean } = {},
-): Cell[] | null {
-  const count = columns.length;
-  const readingsNote = (readings: number[][]) => readings.map((r) => r.map(pl).join(" | ")).join("; albo ");
-  const fromSplit = (k: number): Cell[] | null => {
-    const split = splitDigitGroups(numbers, k);
-    if (split.kind === "none") return null;
-    if (split.kind === "ok") return split.values.map((value) => ({ value, flags: [], note: null }));
-    return Array.from({ length: k }, (_, i) => {
-      const seen = [...new Set(split.readings.map((r) => r[i]))];
-      const [only] = seen;
-      if (seen.length === 1 && only !== undefined) return { value: only, flags: [], note: null };
-      return {
-        value: null,
-        flags: ["ambiguous"] as Flag[],
-        note:
-          `Zapis „${numbers}” da się podzielić na ${k} liczby na kilka sposobów: ${readingsNote(split.readings)}. ` +
-          `W kolumnie ${periodPl(columns[i] ?? "")} możliwe: ${seen.map((v) => pl(v ?? 0)).join(" albo ")}; wartości nie zgadywano.`,
-      };
-    });
-  };
-  const full = fromSplit(count);
-  if (full) return full;
-  const fewer = Array.from({ length: count - 1 }, (_, i) => count - 1 - i).filter(
-    (k) => splitDigitGroups(numbers, k).kind !== "none",
-  );
-  if (fewer.length === 0) return null;
-  const all = columns.map(periodPl).join(", ");
-  if (where.documentEndsInRow) {
-    // The document is cut inside this row: the last number written may itself be cut.
-    return noCells(
-      count,
-      "missing",
-      `Dokument urywa się w tym wierszu („${numbers}”): wartości kolumn ${all} nie da się odczytać ` +
-        "(ostatnia zapisana liczba mogła zostać ucięta); brak wartości, to nie jest zero.",
-    );
-  }
-  return noCells(
-    count,
-    "ambiguous",
-    `Wiersz „${numbers}” ma mniej wartości niż kolumn (${count}: ${all}); da się go odczytać jako ` +
-      `${fewer.join(" albo ")} liczb(y), a nie wiadomo, w której kolumnie brakuje wartości: ` +
-      "żadnej liczby nie przypisano do kolumny, wartości nie zgadywano.",
-  );
-}
-
-/** The note of a row whose values do not parse ("4 l51 4 165 3 1O5 3 449"): nothing of it is read. */
-function unparsedCells(unparsed: string, columns: string[]): Cell[] {
-  return noCells(
-    columns.length,
-    "missing",
-    `Wartości wiersza nie da się odczytać: zapis „${unparsed}” zawiera litery zamiast cyfr; ` +
-      "żadnej jego części nie odczytano, brak wartości (to nie jest zero).",
-  );
-}
-
-function readTable(doc: SourceText, table: PeriodTable, out: ExtractedObservation[], unread: string[]) {
+function readTable(
+  doc: SourceText,
+  table: PeriodTable,
+  out: ExtractedObservation[],
+  unread: string[],
+  continued: { inReasons: boolean } = { inReasons: false },
+): { inReasons: boolean } {
   let pending: string[] = [];
-  let inReasons = false;
+  let inReasons = continued.inReasons;
   const lastLine = [...doc.nonBlankLines()].at(-1)?.[0];
   /** Rows already read in this table, by metric and breakdown: a row written twice is one figure. */
   const seen = new Map<string, { line: number; observations: ExtractedObservation[] }>();
   for (const [n, raw] of doc.nonBlankLines(table.headerTo + 1)) {
     if (isHeaderLine(raw)) break;
+    // A page's footer or number is no row; a numbered section heading ends the table.
+    if (isPageFurniture(raw)) continue;
+    if (isSectionHeading(raw)) break;
     const row = splitLabelledRow(raw);
     if (row.numbers === "" && row.unparsed === "") {
       if (REASONS_HEADER.test(normaliseLabel(raw))) {
@@ -419,6 +306,7 @@ function readTable(doc: SourceText, table: PeriodTable, out: ExtractedObservatio
       }
     });
   }
+  return { inReasons };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -440,6 +328,14 @@ function assumedYear(ctx: Context, why = "rok nie jest podany przy liczbie") {
     period: String(ctx.year),
     flags: ["period_assumed"] as Flag[],
     note: `${why}; przyjęto rok prezentacji ${ctx.year} (${ctx.yearSource}).`,
+  };
+}
+
+/** A stock the text states with no date: marked undated, never given the deck's year (see lib/periods.ts). */
+function undated(ctx: Context, what = "stan podany bez daty") {
+  return {
+    period: UNDATED,
+    note: `${what}; dokument (${ctx.yearSource}) nie podaje, na kiedy – okres oznaczony jako „bez daty”, nie przypisano roku.`,
   };
 }
 
@@ -562,7 +458,7 @@ function readStaffFacts(ctx: Context) {
     ],
   ];
   for (const [re, metric] of rules) {
-    for (const m of ctx.flow.matchAll(re)) emit(ctx, m, "v", { metric, ...assumedYear(ctx) });
+    for (const m of ctx.flow.matchAll(re)) emit(ctx, m, "v", { metric, ...undated(ctx) });
   }
 }
 
@@ -573,12 +469,10 @@ function readSupervision(ctx: Context) {
   );
   for (const m of ctx.flow.matchAll(trained)) {
     const g = m.groups ?? {};
-    const period = String(Math.min(Number(g.to), ctx.year));
     emit(ctx, m, "v", {
       metric: "supervisors_trained",
-      period,
-      flags: ["period_assumed"],
-      note: `Szkolenie w latach ${g.from}–${g.to}; przypisano do roku ${period}.`,
+      period: spanPeriod(Number(g.from), Number(g.to)),
+      note: `Szkolenie w latach ${g.from}–${g.to}: liczba za cały okres, nie za jeden rok.`,
       label: `Specjalistyczne szkolenie zewnętrzne dla przyszłych superwizorów pracy socjalnej ${g.from} – ${g.to} (${g.v} osób)`,
     });
   }
@@ -726,7 +620,8 @@ function readTrainingProjects(ctx: Context) {
     for (const m of ctx.flow.matchAll(rule.re)) {
       const place = ctx.flow.locate(m.index);
       const project = projectAt(ctx, projects, place.line);
-      const period = String(project ? Math.min(project.to, ctx.year) : ctx.year);
+      // A project's result is stated for its whole duration: a span, never one of its years.
+      const period = project ? spanPeriod(project.from, project.to) : String(ctx.year);
       const vocabulary = metricCatalogue().get(rule.metric)?.breakdown_vocabulary;
       const breakdown = rule.breakdown
         ? rule.breakdown(m)
@@ -734,9 +629,10 @@ function readTrainingProjects(ctx: Context) {
           ? (project?.breakdown ?? null)
           : null;
       const note = project
-        ? `Wynik projektu „${project.name}” (${project.from}–${project.to}) za cały okres projektu; przypisano do roku ${period}.`
+        ? `Wynik projektu „${project.name}” (${project.from}–${project.to}) za cały okres projektu.`
         : `Wynik projektu bez podanych lat; przyjęto rok prezentacji ${ctx.year}.`;
-      const common = { period, flags: ["period_assumed"] as Flag[], note, label: m[0] };
+      const flags: Flag[] = project ? [] : ["period_assumed"];
+      const common = { period, flags, note, label: m[0] };
       const breakdownFor = (metric: string) =>
         metricCatalogue().get(metric)?.breakdown_vocabulary === "programme"
           ? (project?.breakdown ?? null)
@@ -769,7 +665,7 @@ function readLargeFamilies(ctx: Context) {
     ],
   ];
   for (const [re, metric] of rules) {
-    for (const m of ctx.flow.matchAll(re)) emit(ctx, m, "v", { metric, ...assumedYear(ctx) });
+    for (const m of ctx.flow.matchAll(re)) emit(ctx, m, "v", { metric, ...undated(ctx) });
   }
 }
 
@@ -790,15 +686,23 @@ function readActivationProject(ctx: Context) {
     const project = matchBreakdown("programme", initials(h.groups?.name ?? ""));
     const pal = matchBreakdown("programme", "PAL");
     const editions = /Edycje:\s*((?:\d{4}\s*,?\s*)+)/.exec(ctx.flow.text.slice(from, to))?.[1];
-    const years = editions?.match(/\d{4}/g) ?? [];
-    const span = years.length ? `edycje ${years[0]}–${years[years.length - 1]}` : "edycje projektu";
-    const average = assumedYear(ctx, `średnio rocznie (${span})`);
+    const years = (editions?.match(/\d{4}/g) ?? []).map(Number);
+    const first = years.length ? Math.min(...years) : null;
+    const last = years.length ? Math.max(...years) : null;
+    // An average over the editions is a figure of their whole span, not of the last edition's year.
+    const average =
+      first !== null && last !== null
+        ? {
+            period: spanPeriod(first, last),
+            note: `Średnio rocznie w edycjach ${first}–${last}: średnia za cały okres, nie wartość jednego roku.`,
+          }
+        : assumedYear(ctx, "średnio rocznie (edycje projektu bez lat)");
     for (const m of ctx.flow.matchAll(
       new RegExp(String.raw`Grupa\s+docelowa:\s+średnio\s+rocznie\s+(?<v>${DIGITS})\s+klientów`),
       from,
       to,
     )) {
-      emit(ctx, m, "v", { metric: "programme_participants_annual_average", breakdown: project, ...average });
+      emit(ctx, m, "v", { metric: "programme_target_group_annual_average", breakdown: project, ...average });
     }
     for (const m of ctx.flow.matchAll(
       new RegExp(String.raw`średnio\s+w\s+PAL\s*[-–]\s*(?<v>${DIGITS})`),
@@ -806,7 +710,7 @@ function readActivationProject(ctx: Context) {
       to,
     )) {
       emit(ctx, m, "v", {
-        metric: "programme_participants_annual_average",
+        metric: "programme_target_group_annual_average",
         breakdown: pal,
         ...average,
         label: `Grupa docelowa: w tym ${m[0]}`,
@@ -817,8 +721,9 @@ function readActivationProject(ctx: Context) {
       from,
       to,
     )) {
+      // Still inside "Grupa docelowa:": a target group of that year, not its participants.
       emit(ctx, m, "v", {
-        metric: "programme_participants",
+        metric: "programme_target_group",
         breakdown: pal,
         period: m.groups?.year ?? "",
         label: `Grupa docelowa w PAL: ${m[0]}`,
@@ -943,39 +848,49 @@ function readTargetGroups(ctx: Context) {
     const to = Math.min(heads[i + 1]?.index ?? ctx.flow.text.length, from + 1500);
     const block = ctx.flow.text.slice(from, to);
     const realisation =
-      /Realizacja:\s*(?<span>(?:[IVX]+\s+)?(?<from>\d{4})\s*[-–]\s*(?:[IVX]+\s+)?(?<to>\d{4}))/.exec(block);
+      /Realizacja:\s*(?<span>(?:(?<fromMonth>[IVX]+)\s+)?(?<from>\d{4})\s*[-–]\s*(?:(?<toMonth>[IVX]+)\s+)?(?<to>\d{4}))/.exec(
+        block,
+      );
     const target = /Grupa\s+docelowa:/.exec(block);
     if (!target) return;
     const name = clean(h.groups?.name ?? "");
     const breakdown = matchBreakdown("programme", name);
-    const end = realisation ? Number(realisation.groups?.to) : ctx.year;
-    const period = String(Math.min(end, ctx.year));
+    // A target group is planned for the project's whole duration: a span, and a target metric of its own.
+    const g = realisation?.groups;
+    const period = g
+      ? spanPeriod(
+          Number(g.from),
+          Number(g.to),
+          g.fromMonth ? romanMonth(g.fromMonth) : null,
+          g.toMonth ? romanMonth(g.toMonth) : null,
+        )
+      : String(ctx.year);
     const common = {
       breakdown,
       period,
-      flags: ["period_assumed"] as Flag[],
-      note: realisation
-        ? `Grupa docelowa projektu „${name}” na cały okres realizacji (${clean(realisation.groups?.span ?? "")}); przypisano do roku ${period}.`
-        : `Grupa docelowa projektu „${name}” bez podanych lat; przyjęto rok prezentacji ${ctx.year}.`,
+      flags: (g ? [] : ["period_assumed"]) as Flag[],
+      note: g
+        ? `Grupa docelowa (plan) projektu „${name}” na cały okres realizacji (${clean(g.span ?? "")}); to cel, nie wykonanie.`
+        : `Grupa docelowa (plan) projektu „${name}” bez podanych lat; przyjęto rok prezentacji ${ctx.year}.`,
     };
     const at = from + target.index;
     const persons = String.raw`\s*os(?:ób|oby|\.)`;
     const rules: [RegExp, string][] = [
       [
         new RegExp(String.raw`Grupa\s+docelowa:\s+(?:Odbiorcy:\s+)?(?<v>${DIGITS})${persons}`),
-        "programme_participants",
+        "programme_target_group",
       ],
       [
         new RegExp(String.raw`(?<v>${DIGITS})(?:${persons})?\s+z\s+(?:RZ|rodzin\s+zastępczych)\b`),
-        "programme_participants_from_foster_care",
+        "programme_target_group_from_foster_care",
       ],
       [
         new RegExp(String.raw`(?<v>${DIGITS})${persons}\s+niepełnosprawnych`),
-        "programme_participants_with_disability",
+        "programme_target_group_with_disability",
       ],
       [
         new RegExp(String.raw`(?<v>${DIGITS})${persons}\s+z\s+otoczenia`),
-        "programme_participants_carers_of_disabled",
+        "programme_target_group_carers_of_disabled",
       ],
       [
         new RegExp(String.raw`(?<v>${DIGITS})(?:${persons})?,?\s+które\s+będą\s+przeszkolone`),
@@ -985,7 +900,7 @@ function readTargetGroups(ctx: Context) {
         new RegExp(
           String.raw`(?:pracownicy\s+MOPS\s*[-–]\s*(?<v>${DIGITS})${persons}|(?<w>${DIGITS})(?:${persons})?\s+to\s+pracownicy\s+MOPS)`,
         ),
-        "programme_staff_participants",
+        "programme_target_group_staff",
       ],
     ];
     for (const [re, metric] of rules) {
@@ -1041,47 +956,103 @@ export interface DeckReading {
 
 function isThisKind(doc: SourceText): boolean {
   return (
-    /Dobre\s+Praktyki\s+MOPS\s+Wrocław/i.test(doc.text) &&
+    /Dobre\s+Praktyki/i.test(doc.text) &&
     /DANE\s+ILOŚCIOWE/.test(doc.text) &&
     findPeriodTables(doc).length > 0
   );
 }
 
-/** Read every figure of the deck. Pure: the same text gives the same figures. */
-export function readDeck(doc: SourceText): DeckReading {
+/** The parts of the deck, each a section reader of its own (a document may carry any of them). */
+type DeckPart = "tables" | "staffing" | "assistants" | "prose";
+const ALL_PARTS: readonly DeckPart[] = ["tables", "staffing", "assistants", "prose"];
+
+/**
+ * Read the given parts of a deck (or of any document carrying them). `fallbackYear` is the document's
+ * year when the deck's title range ("2000 - 2013") is not there; figures that need a year and find none
+ * (staff lines, prose without a year) are not read at all rather than dated by guess.
+ */
+function readParts(
+  doc: SourceText,
+  centreId: string,
+  parts: readonly DeckPart[],
+  fallbackYear: number | null,
+): DeckReading {
   const header = readHeader(doc);
   const tables = findPeriodTables(doc);
   const latest = Math.max(...tables.flatMap((t) => t.columns.map((c) => Number(c.slice(0, 4)))));
-  const year = header.year ?? latest;
+  const year = header.year ?? fallbackYear ?? (Number.isFinite(latest) ? latest : null);
   const ctx: Context = {
     doc,
     flow: new Flow(doc),
-    year,
+    year: year ?? 0,
     yearSource:
       header.year !== null
         ? `tytuł: „${header.title.split(/\s+/).slice(-3).join(" ")}”`
-        : "najpóźniejszy okres w tabelach",
+        : fallbackYear !== null
+          ? "rok dokumentu z jego nagłówka"
+          : "najpóźniejszy okres w tabelach",
     out: [],
   };
   const unread: string[] = [];
-  readStaffAndResidents(ctx);
-  for (const table of tables) readTable(doc, table, ctx.out, unread);
-  readCareLeavers(ctx);
-  readFamilyAssistants(ctx);
-  readStaffFacts(ctx);
-  readSupervision(ctx);
-  readTrainingProjects(ctx);
-  readLargeFamilies(ctx);
-  readActivationProject(ctx);
-  readStaffEngagement(ctx, unread);
-  readLocalActivityProgrammes(ctx);
-  readCommunityOrganisers(ctx);
-  readTargetGroups(ctx);
-  const observations = oneFigurePerPlace(ctx.out);
+  const dated = year !== null;
+  if (parts.includes("staffing") && dated) readStaffAndResidents(ctx);
+  if (parts.includes("tables")) {
+    let previous: { table: PeriodTable; end: { inReasons: boolean } } | null = null;
+    for (const table of tables) {
+      const repeatsHeader = previous !== null && previous.table.columns.join() === table.columns.join();
+      const end = readTable(doc, table, ctx.out, unread, repeatsHeader ? previous?.end : undefined);
+      previous = { table, end };
+    }
+  }
+  if (parts.includes("assistants")) readFamilyAssistants(ctx);
+  if (parts.includes("prose") && dated) {
+    readCareLeavers(ctx);
+    readStaffFacts(ctx);
+    readSupervision(ctx);
+    readTrainingProjects(ctx);
+    readLargeFamilies(ctx);
+    readActivationProject(ctx);
+    readStaffEngagement(ctx, unread);
+    readLocalActivityProgrammes(ctx);
+    readCommunityOrganisers(ctx);
+    readTargetGroups(ctx);
+  }
+  const observations = oneFigurePerPlace(ctx.out).map((o) => ({ ...o, centre_id: centreId }));
   flagHalfYearAboveYear(observations);
   observations.sort((a, b) => a.line - b.line);
-  return { header: { ...header, year }, tables, observations, unread };
+  return { header: { ...header, year: year ?? 0 }, tables, observations, unread };
 }
+
+/** Read every figure of the deck. Pure: the same text gives the same figures. */
+export function readDeck(doc: SourceText, centreId = ""): DeckReading {
+  return readParts(doc, centreId, ALL_PARTS, null);
+}
+
+const part = (id: string, what: DeckPart, section_pl: string): SectionReader => ({
+  id: `wroclaw/${id}`,
+  section_pl,
+  read: (doc, context) => readParts(doc, context.centre.centre_id, [what], context.year).observations,
+});
+
+/** The deck's sections as readers: each runs wherever its section stands, in any document. */
+export const deckReaders: readonly SectionReader[] = [
+  part(
+    "period-tables",
+    "tables",
+    "tabele z kolumnami okresów (rodziny korzystające z pomocy i powody przyznania pomocy; Niebieska Karta, NK-A, grupy robocze)",
+  ),
+  part(
+    "staffing-lines",
+    "staffing",
+    "wiersze kadrowe („Liczba pracowników socjalnych terenowych”, „Liczba mieszkańców”)",
+  ),
+  part("family-assistants", "assistants", "asystenci rodziny („WMA edycja 2011 80 rodzin/20 asystentów”)"),
+  part(
+    "deck-prose",
+    "prose",
+    "liczby w tekście (wychowankowie pieczy, projekty szkoleniowe, grupy docelowe, programy aktywności lokalnej)",
+  ),
+];
 
 /** The reporting periods: the tables' columns, the family-assistant editions and the deck's own year. */
 function reportingPeriods(reading: DeckReading): string[] {
@@ -1095,21 +1066,18 @@ function reportingPeriods(reading: DeckReading): string[] {
 }
 
 export const dobrePraktyki: Extractor = {
-  id: `${CENTRE_ID}/${KIND}`,
-  centreId: CENTRE_ID,
+  id: `wroclaw/${KIND}`,
   kind: KIND,
-  recognise(doc: SourceText): Recognition | null {
+  recognise(doc: SourceText, centre: CentreRecord): Recognition | null {
     if (!isThisKind(doc)) return null;
-    const reading = readDeck(doc);
+    const reading = readDeck(doc, centre.centre_id);
     return {
-      centre_id: CENTRE_ID,
+      centre_id: centre.centre_id,
       kind: KIND,
       title: reading.header.title,
       periods: reportingPeriods(reading),
       issued_on: null,
     };
   },
-  extract(doc: SourceText, _recognition: Recognition): ExtractedObservation[] {
-    return readDeck(doc).observations;
-  },
+  readers: deckReaders,
 };

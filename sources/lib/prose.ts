@@ -1,15 +1,18 @@
 /**
- * Reading figures from running text, shared by the Jaworzno and Kędzierzyn-Koźle extractors (nothing in it is
- * specific to a city; it could move to sources/lib).
+ * Reading figures from running text: the prose rules of any reader (Jaworzno's programme report, Kędzierzyn-Koźle's
+ * family-assistant information, …). Nothing in it is specific to a city.
  *
  * A document's prose is joined into one string (a "flow") in which every run of whitespace and every line end
  * is one space, so a sentence wrapped over lines reads as one. Each character keeps its place in the document,
  * so a figure found in the flow still points at its line and at the exact text of that line.
  */
-import { matchBreakdown } from "../lib/catalogue.ts";
-import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
-import { type FoundNumber, findMoney, findNumbersInProse } from "../lib/numbers.ts";
-import type { ExtractedObservation, Flag } from "../lib/observation.ts";
+import { matchBreakdown } from "./catalogue.ts";
+
+export { polishDate } from "./dates.ts";
+
+import { normaliseLabel, type SourceText, sentenceAround } from "./document.ts";
+import { type FoundNumber, findMoney, findNumbersInProse } from "./numbers.ts";
+import type { ExtractedObservation, Flag } from "./observation.ts";
 
 export class Flow {
   readonly text: string;
@@ -232,32 +235,4 @@ export function breakdownFromLabel(label: string): string {
     .slice(0, 48)
     .replace(/_+$/, "");
   return /^[a-z]/.test(slug) ? slug : `row_${slug || "unnamed"}`;
-}
-
-const MONTHS = [
-  "stycznia",
-  "lutego",
-  "marca",
-  "kwietnia",
-  "maja",
-  "czerwca",
-  "lipca",
-  "sierpnia",
-  "września",
-  "października",
-  "listopada",
-  "grudnia",
-];
-
-/** "23 marca 2026 r." or "23.03.2026" → "2026-03-23"; null when the text gives no full date (e.g. "luty 2024 r."). */
-export function polishDate(text: string): string | null {
-  const iso = (y: string, m: number, d: string) => `${y}-${String(m).padStart(2, "0")}-${d.padStart(2, "0")}`;
-  const worded = /(?<!\d)(\d{1,2})\s+(\p{L}+)\s+(\d{4})(?!\d)/u.exec(text);
-  if (worded?.[1] && worded[2] && worded[3]) {
-    const month = MONTHS.indexOf(worded[2].toLowerCase());
-    if (month >= 0) return iso(worded[3], month + 1, worded[1]);
-  }
-  const dotted = /(?<![\d.])(\d{1,2})\.(\d{2})\.(\d{4})(?![\d.])/.exec(text);
-  if (dotted?.[1] && dotted[2] && dotted[3]) return iso(dotted[3], Number(dotted[2]), dotted[1]);
-  return null;
 }

@@ -1,0 +1,95 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { extractDocument } from "../registry.ts";
+import {
+  CENTRES_SEED,
+  centreCatalogue,
+  forgetRegisteredCentres,
+  recogniseCentre,
+  registerCentres,
+} from "./centres.ts";
+
+const SOURCES = fileURLToPath(new URL("../", import.meta.url));
+const read = (path: string) => readFileSync(path, "utf8");
+
+afterEach(() => forgetRegisteredCentres());
+
+describe("centres are data (models/seeds/centres.csv)", () => {
+  it("keys every centre by a TERYT (TERC) code and names it in three cases", () => {
+    const centres = [...centreCatalogue().values()];
+    expect(centres.map((c) => [c.centre_id, c.teryt])).toEqual([
+      ["wroclaw", "0264011"],
+      ["katowice", "2469011"],
+      ["jaworzno", "2468011"],
+      ["kedzierzyn-kozle", "1603011"],
+    ]);
+    for (const c of centres) {
+      expect(c.name_genitive, c.centre_id).not.toBeNull();
+      expect(c.name_locative, c.centre_id).toMatch(/^we? /);
+      expect(c.centre_name_pl, c.centre_id).toContain(c.name_locative ?? "");
+    }
+  });
+
+  it("recognises the centre of every bundled report from the seed's name forms", () => {
+    for (const centre of ["wroclaw", "katowice", "jaworzno", "kedzierzyn-kozle"]) {
+      const dir = join(SOURCES, centre, "documents");
+      for (const f of readdirSync(dir)) {
+        expect(recogniseCentre(read(join(dir, f)))?.centre.centre_id, f).toBe(centre);
+      }
+    }
+  });
+
+  it("knows no centre in a text that names none, or two equally", () => {
+    expect(
+      recogniseCentre("Sprawozdanie Miejskiego Ośrodka Pomocy Społecznej w Łodzi za 2024 r."),
+    ).toBeNull();
+    expect(recogniseCentre("Porównanie: Jaworzno i Katowice.")).toBeNull();
+  });
+});
+
+/** A report of Jaworzno's GPWR layout, rewritten for another city by its name forms. */
+function asOpole(text: string): string {
+  return text
+    .replace(/JAWORZNIE/g, "OPOLU")
+    .replace(/Jaworznie/g, "Opolu")
+    .replace(/Jaworzna/g, "Opola")
+    .replace(/Jaworzno/g, "Opole")
+    .replace(/Jaworznick(\p{L}*)/gu, "Opolsk$1");
+}
+
+describe("a new centre is one seed row and no code", () => {
+  const report = asOpole(
+    read(join(SOURCES, "jaworzno", "fixtures", "jaworzno_sprawozdanie-gpwr_2024_wariant-a.txt")),
+  );
+
+  it("rejects the report while the centre is not in the seed, saying so in Polish", () => {
+    expect(report).not.toMatch(/Jaworzn/i);
+    expect(() => extractDocument(report, "opole.txt")).toThrow(/nie rozpoznano ośrodka/);
+  });
+
+  it("reads the report in a known layout once a seed row names the centre", () => {
+    const dir = mkdtempSync(join(tmpdir(), "obs-centres-"));
+    const seed = join(dir, "centres.csv");
+    const header = read(CENTRES_SEED).split("\n")[0];
+    writeFileSync(
+      seed,
+      `${header}\n1661011,opole,Opole,Opola,w Opolu,Miejski Ośrodek Pomocy Rodzinie w Opolu,opolskie,Opole,gmina miejska (miasto na prawach powiatu)\n`,
+    );
+    registerCentres(seed);
+    const opole = extractDocument(report, "opole.txt");
+    expect(opole.recognition.centre_id).toBe("opole");
+    expect(opole.recognition.kind).toBe("sprawozdanie-gpwr");
+    const jaworzno = extractDocument(
+      read(join(SOURCES, "jaworzno", "fixtures", "jaworzno_sprawozdanie-gpwr_2024_wariant-a.txt")),
+      "jaworzno.txt",
+    );
+    const figures = (o: typeof opole.observations) =>
+      o.map((x) => [x.period_id, x.metric_id, x.breakdown, x.value, x.line]);
+    expect(opole.observations.every((o) => o.centre_id === "opole")).toBe(true);
+    expect(figures(opole.observations)).toEqual(figures(jaworzno.observations));
+    expect(opole.observations.length).toBeGreaterThan(20);
+  });
+});
