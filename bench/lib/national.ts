@@ -2,8 +2,8 @@ import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { partitionsOfDocuments } from "../../pipelines/calendar.ts";
 import { CENTRE_IDS, type ExtractedObservation } from "../../sources/lib/observation.ts";
-import type { RawPartition } from "../../warehouse/build.ts";
 import type { ExtractionResult } from "../../warehouse/extract.ts";
+import type { RawPartition } from "../../warehouse/raw.ts";
 import type { KnownDocument } from "../../warehouse/store.ts";
 import { DOCUMENT_COLUMNS, OBSERVATION_COLUMNS, readCsvAll, readCsvBatches } from "./observations-file.ts";
 

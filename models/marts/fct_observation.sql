@@ -1,16 +1,20 @@
 -- The current version of every figure (staging.stg_figure_versions), with its provenance (document,
 -- line, quote) and flags. A figure is marked corrected when an earlier version or edition of the same
 -- report said something else.
+-- Rebuilt per centre (partition_by: centre_id): a centre's figures come from its own documents.
 with observations as (
     select * from staging.stg_observations
+    where centre_id in (select centre_id from build.touched_centres)
 ),
 
 documents as (
     select * from staging.stg_documents
+    where centre_id in (select centre_id from build.touched_centres)
 ),
 
 versions as (
     select * from staging.stg_figure_versions
+    where centre_id in (select centre_id from build.touched_centres)
 ),
 
 current_figures as (
