@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { type DuckDBConnection, listValue } from "@duckdb/node-api";
 import { partitionsOfDocuments } from "../../pipelines/calendar.ts";
 import { CENTRE_IDS, type ExtractedObservation } from "../../sources/lib/observation.ts";
 import type { ExtractionResult } from "../../warehouse/extract.ts";
@@ -23,8 +23,6 @@ export function inputPaths(dir: string) {
   };
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * The seed rows the national data needs beyond the project's seeds: 2,477 gminas (the project knows
  * four centres) and the benchmark's extra metrics. Run right after the project's seeds are loaded,
@@ -32,12 +30,15 @@ const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
  */
 export async function addNationalSeeds(connection: DuckDBConnection, dir: string) {
   const p = inputPaths(dir);
-  await connection.run(`
-    insert into seeds.centres by name
-      select * from read_csv(${sqlString(p.centres)}, header = true, all_varchar = true);
-    insert into seeds.metrics by name
-      select * from read_csv(${sqlString(p.metrics)}, header = true, all_varchar = true);
-  `);
+  for (const [table, file] of [
+    ["centres", p.centres],
+    ["metrics", p.metrics],
+  ] as const) {
+    await connection.run(
+      `insert into seeds.${table} by name select * from read_csv($1, header = true, all_varchar = true)`,
+      [file],
+    );
+  }
 }
 
 export type LoadedDocument = { doc: KnownDocument; extraction: ExtractionResult };
@@ -174,9 +175,12 @@ export function restoreGminaIds(docs: LoadedDocument[]): LoadedDocument[] {
  * document's figures take its gmina's id (raw.documents has it); the project's own centres are left.
  */
 export async function restoreGminaIdsSql(connection: DuckDBConnection) {
-  await connection.run(`
+  await connection.run(
+    `
     update raw.observations o set centre_id = d.centre_id
     from raw.documents d
     where o.document_id = d.document_id
-      and d.centre_id not in (${CENTRE_IDS.map(sqlString).join(", ")})`);
+      and not list_contains($1::varchar[], d.centre_id)`,
+    [listValue([...CENTRE_IDS])],
+  );
 }
