@@ -146,7 +146,9 @@ for (const layer of ["staging", "intermediate", "marts"]) {
   for (const f of files.sort()) {
     const sql = readFileSync(join(dir, f), "utf8").trim().replace(/;\s*$/, "");
     const id = `${layer}.${basename(f, ".sql")}`;
-    const deps = [...sql.matchAll(/\b(staging|intermediate|marts)\.([a-z_][a-z0-9_]*)/g)].map(
+    // The tables it names outside comments (a raw script: no SQL parser, as a hand-written one would do).
+    const code = sql.replace(/--[^\n]*/g, "");
+    const deps = [...code.matchAll(/\b(staging|intermediate|marts)\.([a-z_][a-z0-9_]*)/g)].map(
       (m) => `${m[1]}.${m[2]}`,
     );
     models.push({ id, sql, deps: deps.filter((d) => d !== id) });

@@ -1,5 +1,5 @@
 /**
- * One report arrives at national scale, until it is published (warehouse/incremental.ts):
+ * One report arrives at national scale, until it is published (an incremental build, warehouse/build.ts):
  *   1. its text is read and extracted by the real extractors (a report in a real layout, when they
  *      recognise it; its figures are not the ones loaded, see bench/README.md);
  *   2. it is stored like an ingested document (metadata + extraction cache);

@@ -264,22 +264,20 @@ async function fullBuild(opts: BuildOptions): Promise<BuildResult> {
   clock.mark("list");
   const buildPath = await startBuildFile(log);
   log(`Building ${buildPath}…`);
-  const db = await openDuckDb(buildPath);
-  try {
-    await loadSeeds(db.connection);
-    await db.connection.run(RAW_SCHEMA);
-    const observations = await loadCachedRaw(db.connection, extracted, log);
-    await loadPartitions(db.connection, opts.partitions ?? []);
-    await opts.afterLoad?.(db.connection);
+  return inBuildFile(buildPath, async (connection) => {
+    await loadSeeds(connection);
+    await connection.run(RAW_SCHEMA);
+    const observations = await loadCachedRaw(connection, extracted, log);
+    await loadPartitions(connection, opts.partitions ?? []);
+    await opts.afterLoad?.(connection);
     log(`  loaded ${extracted.length} documents, ${observations} figures`);
     clock.mark("load");
     faultPoint("build:after-load");
-    const { models, steps } = await runModels(db.connection, { log });
-    await recordBuildInfo(db.connection, "full");
+    const { models, steps } = await runModels(connection, { log });
+    await recordBuildInfo(connection, "full");
     clock.mark("models");
-    await db.connection.run("checkpoint");
+    await connection.run("checkpoint");
     clock.mark("checkpoint");
-    db.close();
     return {
       buildPath,
       kind: "full",
@@ -293,20 +291,29 @@ async function fullBuild(opts: BuildOptions): Promise<BuildResult> {
       phases: clock.phases,
       seconds: clock.total(),
     };
+  });
+}
+
+/** Write a build file: closed when done; closed and removed when anything fails. */
+async function inBuildFile<T>(
+  buildPath: string,
+  fn: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
+  const db = await openDuckDb(buildPath);
+  try {
+    const result = await fn(db.connection);
+    db.close();
+    return result;
   } catch (e) {
-    closeQuietly(db);
+    try {
+      db.close();
+    } catch {
+      // closed already
+    }
     await discardBuild(buildPath);
     throw e;
   }
 }
-
-const closeQuietly = (db: { close(): void }) => {
-  try {
-    db.close();
-  } catch {
-    // closed already
-  }
-};
 
 async function incrementalBuild(
   plan: Extract<BuildPlan, { kind: "incremental" }>,
@@ -317,10 +324,9 @@ async function incrementalBuild(
   const buildPath = await startBuildFile(log);
   await copyPublished(buildPath);
   clock.mark("copy");
-  const db = await openDuckDb(buildPath);
-  try {
+  return inBuildFile(buildPath, async (connection) => {
     // Planned against the published snapshot's build info: it must still be what was copied.
-    if ((await readBuildInfo(db.connection))?.fingerprint !== (await buildFingerprint()).fingerprint)
+    if ((await readBuildInfo(connection))?.fingerprint !== (await buildFingerprint()).fingerprint)
       throw new Error("the published snapshot was replaced by one of other code since the build was planned");
     const given = new Map(opts.extracted?.map((d) => [d.doc.documentId, d]));
     const added: LoadedDocument[] = [];
@@ -343,29 +349,28 @@ async function incrementalBuild(
         ...added.flatMap((d) => [d.doc.centreId, ...d.extraction.observations.map((o) => o.centre_id)]),
       ]),
     ].sort();
-    await loadRaw(db.connection, added);
+    await loadRaw(connection, added);
     const whole: string[] = [];
     if (opts.partitions) {
-      await db.connection.run(`delete from ${PARTITIONS_TABLE}`);
-      await loadPartitions(db.connection, opts.partitions);
+      await connection.run(`delete from ${PARTITIONS_TABLE}`);
+      await loadPartitions(connection, opts.partitions);
       whole.push(PARTITIONS_TABLE);
     }
     faultPoint("build:after-load");
     clock.mark("load");
-    const { models, steps, changes } = await runModels(db.connection, {
+    const { models, steps, changes } = await runModels(connection, {
       log,
       update: { centres, byCentre: DOCUMENT_TABLES, whole },
     });
-    await recordBuildInfo(db.connection, "incremental");
+    await recordBuildInfo(connection, "incremental");
     clock.mark("models");
-    const tested = await runDataTests(db.connection, changes, { log, models });
+    const tested = await runDataTests(connection, changes, { log, models });
     clock.mark("tests");
     const [counts] = await queryRows(
-      db.connection,
+      connection,
       "select (select count(*) from raw.documents) as documents, (select count(*) from raw.observations) as observations",
     );
-    await db.connection.run("checkpoint");
-    db.close();
+    await connection.run("checkpoint");
     clock.mark("checkpoint");
     return {
       buildPath,
@@ -380,9 +385,5 @@ async function incrementalBuild(
       phases: clock.phases,
       seconds: clock.total(),
     };
-  } catch (e) {
-    closeQuietly(db);
-    await discardBuild(buildPath);
-    throw e;
-  }
+  });
 }
