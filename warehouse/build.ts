@@ -329,6 +329,7 @@ async function incrementalBuild(
     if ((await readBuildInfo(connection))?.fingerprint !== (await buildFingerprint()).fingerprint)
       throw new Error("the published snapshot was replaced by one of other code since the build was planned");
     const given = new Map(opts.extracted?.map((d) => [d.doc.documentId, d]));
+    const known = new Map(opts.known?.map((d) => [d.documentId, d]));
     const added: LoadedDocument[] = [];
     for (const id of plan.documentIds) {
       const ready = given.get(id);
@@ -336,7 +337,7 @@ async function incrementalBuild(
         added.push(ready);
         continue;
       }
-      const doc = await findDocument(id);
+      const doc = known.get(id) ?? (await findDocument(id));
       if (!doc) throw new Error(`document ${id} is not in the store`);
       added.push({ doc, extraction: await extractKnownDocument(doc) });
     }

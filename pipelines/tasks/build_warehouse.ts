@@ -73,7 +73,7 @@ export default defineTask({
     let inc: BuildResult | null = null;
     if (plan.kind === "incremental") {
       try {
-        inc = await buildWarehouse({ log: ctx.log, plan, partitions });
+        inc = await buildWarehouse({ log: ctx.log, plan, partitions, known: documents });
         ctx.log(
           `Incremental build: ${inc.added} document${inc.added === 1 ? "" : "s"}, ${inc.centres.length === 1 ? "centre" : "centres"} ${inc.centres.join(", ")} (${inc.seconds.toFixed(1)} s)`,
         );
