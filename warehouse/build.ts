@@ -112,7 +112,7 @@ export async function runModels(
   opts: { log?: Log; update?: Update; models?: Model[] } = {},
 ): Promise<{ models: Model[]; steps: ModelStep[]; changes: Changes }> {
   const log = opts.log ?? silent;
-  const models = opts.models ?? (await loadModels());
+  const models = opts.models ?? (await loadModels(undefined, connection));
   for (const schema of new Set(models.map((m) => m.layer)))
     await connection.run(`create schema if not exists ${schema}`);
   let current: "centres" | "all" | null = null;

@@ -171,7 +171,7 @@ export async function runDataTests(
   opts: { log?: Log; models?: Model[] } = {},
 ): Promise<{ outcomes: TestOutcome[]; warnings: number }> {
   const log = opts.log ?? silent;
-  const planned = testPlan(opts.models ?? (await loadModels()), changes);
+  const planned = testPlan(opts.models ?? (await loadModels(undefined, connection)), changes);
   log(
     changes.kind === "full"
       ? `Running ${planned.length} data tests…`

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, listValue } from "@duckdb/node-api";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { sqlLiteral } from "./duckdb.ts";
@@ -105,22 +105,26 @@ export interface Model {
 }
 
 /**
- * The tables a SELECT reads, from DuckDB's own parser (json_serialize_sql): schema-qualified base
- * tables only (a CTE's name has no schema). Throws with DuckDB's message when the SQL does not parse.
+ * The tables each SELECT reads, from DuckDB's own parser (json_serialize_sql, every statement in one
+ * query): schema-qualified base tables only (a CTE's name has no schema), sorted; DuckDB's message
+ * (a string) for a statement that does not parse.
  */
-export type TableReader = (sql: string) => Promise<string[]>;
-
-export async function withTableReader<T>(fn: (reader: TableReader) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
+export async function tablesRead(
+  sqls: string[],
+  /** An open connection to parse with (a build's); else an in-memory database of its own. */
+  on?: DuckDBConnection,
+): Promise<(string[] | string)[]> {
+  const instance = on ? null : await DuckDBInstance.create(":memory:");
+  const connection = on ?? (await (instance as DuckDBInstance).connect());
   try {
-    return await fn(async (sql) => {
-      const reader = await connection.runAndReadAll("select json_serialize_sql($1::varchar) as j", [sql]);
-      const tree = JSON.parse(String(reader.getRowObjectsJS()[0]?.j)) as {
-        error?: boolean;
-        error_message?: string;
-      };
-      if (tree.error) throw new Error(tree.error_message ?? "the SQL does not parse");
+    const reader = await connection.runAndReadAll(
+      `select json_serialize_sql(s) as j
+       from (select unnest($1::varchar[]) as s, generate_subscripts($1::varchar[], 1) as i) order by i`,
+      [listValue(sqls)],
+    );
+    return reader.getRowObjectsJS().map((row) => {
+      const tree = JSON.parse(String(row.j)) as { error?: boolean; error_message?: string };
+      if (tree.error) return tree.error_message ?? "the SQL does not parse";
       const tables = new Set<string>();
       const walk = (node: unknown): void => {
         if (Array.isArray(node)) for (const n of node) walk(n);
@@ -135,8 +139,10 @@ export async function withTableReader<T>(fn: (reader: TableReader) => Promise<T>
       return [...tables].sort();
     });
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    if (instance) {
+      connection.closeSync();
+      instance.closeSync();
+    }
   }
 }
 
@@ -148,7 +154,7 @@ function withoutSemicolon(sql: string): string {
 }
 
 /** Every model with its data tests, in an order where each comes after the models it reads. */
-export async function loadModels(dir = modelsDir()): Promise<Model[]> {
+export async function loadModels(dir = modelsDir(), on?: DuckDBConnection): Promise<Model[]> {
   const files: ModelFile[] = [];
   for (const layer of LAYERS) {
     const layerDir = join(dir, layer);
@@ -177,7 +183,7 @@ export async function loadModels(dir = modelsDir()): Promise<Model[]> {
   const key = createHash("sha256").update(dir).update(JSON.stringify(files)).digest("hex");
   const cached = parsed.get(key);
   if (cached) return cached;
-  const models = parseModels(files);
+  const models = parseModels(files, on);
   parsed.clear();
   parsed.set(key, models);
   models.catch(() => parsed.delete(key));
@@ -187,60 +193,59 @@ export async function loadModels(dir = modelsDir()): Promise<Model[]> {
 type ModelFile = { layer: Model["layer"]; name: string; sql: string; spec: ModelSpec };
 const parsed = new Map<string, Promise<Model[]>>();
 
-async function parseModels(files: ModelFile[]): Promise<Model[]> {
+async function parseModels(files: ModelFile[], on?: DuckDBConnection): Promise<Model[]> {
   const ids = new Set(files.map((f) => `${f.layer}.${f.name}`));
   const partitioned = new Set(files.filter((f) => f.spec.partition_by).map((f) => `${f.layer}.${f.name}`));
-  const models = await withTableReader(async (readTables) => {
-    const out: Model[] = [];
-    const readsOf = async (what: string, sql: string) => {
-      let reads: string[];
-      try {
-        reads = await readTables(sql);
-      } catch (e) {
-        throw new Error(`${what}: its SQL does not parse: ${(e as Error).message}`);
-      }
-      for (const t of reads) {
-        const schema = t.split(".")[0] ?? "";
-        if (SOURCES.has(schema) ? schema === "build" && t !== TOUCHED_CENTRES : !ids.has(t))
-          throw new Error(`${what} reads ${t}, which is no model, raw or seed table`);
-      }
-      return reads;
-    };
-    for (const f of files) {
-      const id = `${f.layer}.${f.name}`;
-      const reads = await readsOf(`model ${id}`, f.sql);
-      const partitionBy = f.spec.partition_by ?? null;
-      if (partitionBy && !reads.includes(TOUCHED_CENTRES))
-        throw new Error(
-          `model ${id} declares partition_by: ${partitionBy} but does not read ${TOUCHED_CENTRES}: its per-centre inputs must be read through it`,
-        );
-      if (!partitionBy && reads.includes(TOUCHED_CENTRES))
-        throw new Error(
-          `model ${id} reads ${TOUCHED_CENTRES} but declares no partition_by: a model rebuilt whole reads every centre`,
-        );
-      const model: Model = {
-        id,
-        layer: f.layer,
-        name: f.name,
-        sql: f.sql,
-        spec: f.spec,
-        partitionBy,
-        reads,
-        dependsOn: reads.filter((t) => ids.has(t) && t !== id),
-        tests: [],
-      };
-      for (const t of generatedTests(model, partitioned)) {
-        const testReads = await readsOf(`data test ${id}: ${t.name}`, t.sql);
+  const drafts = files.map((f) => {
+    const id = `${f.layer}.${f.name}`;
+    return { f, id, tests: generatedTests({ id, spec: f.spec }, partitioned) };
+  });
+  // Every model's and test's SQL parsed in one go; then each checked in order.
+  const parsedReads = await tablesRead(
+    drafts.flatMap((d) => [d.f.sql, ...d.tests.map((t) => t.sql)]),
+    on,
+  );
+  let next = 0;
+  const readsOf = (what: string) => {
+    const reads = parsedReads[next++] ?? "not parsed";
+    if (typeof reads === "string") throw new Error(`${what}: its SQL does not parse: ${reads}`);
+    for (const t of reads) {
+      const schema = t.split(".")[0] ?? "";
+      if (SOURCES.has(schema) ? schema === "build" && t !== TOUCHED_CENTRES : !ids.has(t))
+        throw new Error(`${what} reads ${t}, which is no model, raw or seed table`);
+    }
+    return reads;
+  };
+  const models = drafts.map(({ f, id, tests }): Model => {
+    const reads = readsOf(`model ${id}`);
+    const partitionBy = f.spec.partition_by ?? null;
+    if (partitionBy && !reads.includes(TOUCHED_CENTRES))
+      throw new Error(
+        `model ${id} declares partition_by: ${partitionBy} but does not read ${TOUCHED_CENTRES}: its per-centre inputs must be read through it`,
+      );
+    if (!partitionBy && reads.includes(TOUCHED_CENTRES))
+      throw new Error(
+        `model ${id} reads ${TOUCHED_CENTRES} but declares no partition_by: a model rebuilt whole reads every centre`,
+      );
+    return {
+      id,
+      layer: f.layer,
+      name: f.name,
+      sql: f.sql,
+      spec: f.spec,
+      partitionBy,
+      reads,
+      dependsOn: reads.filter((t) => ids.has(t) && t !== id),
+      tests: tests.map((t) => {
+        const testReads = readsOf(`data test ${id}: ${t.name}`);
         const perCentre = testReads.includes(TOUCHED_CENTRES);
         if (perCentre && !partitionBy)
           throw new Error(
             `data test ${id}: ${t.name} reads ${TOUCHED_CENTRES}, but its model declares no partition_by`,
           );
-        model.tests.push({ ...t, reads: testReads, perCentre });
-      }
-      out.push(model);
-    }
-    return out;
+        return { ...t, reads: testReads, perCentre };
+      }),
+    };
   });
   return topologicalOrder(models);
 }
@@ -278,7 +283,7 @@ const literal = (v: string | number | boolean) => (typeof v === "string" ? sqlLi
 
 /** The data tests of a model as SQL queries returning failing rows (their `reads` not yet known). */
 function generatedTests(
-  model: Pick<Model, "id" | "spec">,
+  model: { id: string; spec: ModelSpec },
   partitioned: ReadonlySet<string>,
 ): Omit<DataTest, "reads" | "perCentre">[] {
   const t: Omit<DataTest, "reads" | "perCentre">[] = [];
