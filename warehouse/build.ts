@@ -87,7 +87,7 @@ async function strayRows(connection: DuckDBConnection, table: string): Promise<n
 async function checkPartitionColumn(connection: DuckDBConnection, model: Model): Promise<void> {
   const [row] = await queryRows(
     connection,
-    `select count(*) filter (where column_name = $1) as has, max(table_name) as t from duckdb_columns()
+    `select count(*) filter (where column_name = $1) as has from duckdb_columns()
      where database_name = current_database() and schema_name = $2 and table_name = $3`,
     [model.partitionBy ?? "", model.layer, model.name],
   );
