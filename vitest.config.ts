@@ -8,6 +8,7 @@ export default defineConfig({
       "models/**/*.test.ts",
       "cli/**/*.test.ts",
       "lib/**/*.test.ts",
+      "warehouse/**/*.test.ts",
       "tests/**/*.test.ts",
       "dashboards/**/*.test.ts",
       "bench/**/*.test.ts",

@@ -38,16 +38,19 @@ rmSync(values.out, { force: true });
 rmSync(`${values.out}.wal`, { force: true });
 const instance = await DuckDBInstance.create(values.out);
 const c = await instance.connect();
-const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const seeds = join(ROOT, "models", "seeds");
-const csv = (f: string) =>
-  `read_csv(${q(join(seeds, f))}, header = true, all_varchar = true, union_by_name = true)`;
-await c.run(`
-  create schema seeds;
-  create table seeds.centres as select * from ${csv("centres.csv")};
-  create table seeds.metrics as select * from ${csv("metrics/*.csv")};
-  create table seeds.breakdowns as select * from ${csv("breakdowns.csv")};
-`);
+await c.run("create schema seeds");
+for (const [table, file] of Object.entries({
+  centres: "centres.csv",
+  metrics: "metrics/*.csv",
+  breakdowns: "breakdowns.csv",
+})) {
+  await c.run(
+    `create table seeds.${table} as
+     select * from read_csv($1, header = true, all_varchar = true, union_by_name = true)`,
+    [join(seeds, file)],
+  );
+}
 await addNationalSeeds(c, input.dir);
 // The same tables as warehouse/build.ts RAW_SCHEMA (copied: the baseline loads nothing of the pipeline).
 await c.run(`
@@ -120,6 +123,14 @@ for (const f of observationFiles) {
   }
 }
 appender.closeSync();
+// The models' one contract with the engine: build.touched_centres, every centre in a full build.
+await c.run(`
+  create schema build;
+  create table build.touched_centres as
+  select distinct centre_id from (
+    select centre_id from seeds.centres union all select centre_id from raw.documents
+    union all select centre_id from raw.observations
+  )`);
 t.mark("load");
 
 // The model SQL files, each after the models it reads.
@@ -135,7 +146,9 @@ for (const layer of ["staging", "intermediate", "marts"]) {
   for (const f of files.sort()) {
     const sql = readFileSync(join(dir, f), "utf8").trim().replace(/;\s*$/, "");
     const id = `${layer}.${basename(f, ".sql")}`;
-    const deps = [...sql.matchAll(/\b(staging|intermediate|marts)\.([a-z_][a-z0-9_]*)/g)].map(
+    // The tables it names outside comments (a raw script: no SQL parser, as a hand-written one would do).
+    const code = sql.replace(/--[^\n]*/g, "");
+    const deps = [...code.matchAll(/\b(staging|intermediate|marts)\.([a-z_][a-z0-9_]*)/g)].map(
       (m) => `${m[1]}.${m[2]}`,
     );
     models.push({ id, sql, deps: deps.filter((d) => d !== id) });

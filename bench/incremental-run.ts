@@ -1,24 +1,27 @@
 /**
- * One report arrives at national scale, until it is published (warehouse/incremental.ts):
+ * One report arrives at national scale, until it is published (an incremental build, warehouse/build.ts):
  *   1. its text is read and extracted by the real extractors (a report in a real layout, when they
  *      recognise it; its figures are not the ones loaded, see bench/README.md);
  *   2. it is stored like an ingested document (metadata + extraction cache);
- *   3. the known documents are listed and compared with the published snapshot (what is new);
- *   4. incrementalRefresh: copy the snapshot, add the report's rows, update the touched gmina's
- *      models, replace the report calendar's partitions (as the service's build task does), run the
- *      data tests, publish.
+ *   3. the known documents are listed and the build planned against the published snapshot
+ *      (planBuild, as the service's build task plans it: what is new, or why a full build);
+ *   4. buildWarehouse with that plan: copy the snapshot, add the report's rows, update the touched
+ *      gmina's models, replace the report calendar's partitions (as the service's build task does),
+ *      run the data tests; then the publish.
  *
  *   OBS_DATA_DIR=… node --import tsx bench/incremental-run.ts --input DIR
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
 import { readDocumentText } from "../sources/lib/read-document.ts";
 import { extractDocument } from "../sources/registry.ts";
+import { buildWarehouse } from "../warehouse/build.ts";
+import { buildFingerprint, readSnapshotInfo } from "../warehouse/build-info.ts";
+import { discardBuild, publishWarehouse } from "../warehouse/builds.ts";
 import { extractKnownDocument } from "../warehouse/extract.ts";
-import { incrementalRefresh } from "../warehouse/incremental.ts";
+import { planBuild } from "../warehouse/plan.ts";
 import { KnownDocument, listDocuments } from "../warehouse/store.ts";
 import { Phases, progress, reportResult } from "./lib/child.ts";
 import { benchPartitions, inputPaths, useNationalCentres } from "./lib/national.ts";
@@ -63,16 +66,18 @@ try {
     known.push(KnownDocument.parse(JSON.parse(await readFile(join(dir, name), "utf8"))));
   }
 }
-const snapshot = await DuckDBInstance.create(dataPaths().published, { access_mode: "READ_ONLY" });
-const conn = await snapshot.connect();
-const published = new Set(
-  (await conn.runAndReadAll("select document_id from raw.documents")).getRows().map((r) => String(r[0])),
-);
-conn.closeSync();
-snapshot.closeSync();
+const plan = planBuild({
+  known,
+  snapshot: await readSnapshotInfo(dataPaths().published),
+  fingerprint: await buildFingerprint(),
+});
 const added = [];
-for (const doc of known.filter((d) => !published.has(d.documentId))) {
-  added.push({ doc, extraction: await extractKnownDocument(doc) });
+if (plan.kind === "incremental") {
+  const byId = new Map(known.map((d) => [d.documentId, d]));
+  for (const id of plan.documentIds) {
+    const doc = byId.get(id);
+    if (doc) added.push({ doc, extraction: await extractKnownDocument(doc) });
+  }
 }
 // The report calendar as of this build, as the service's build task passes it: raw.partitions is
 // replaced and marts.partition_status rebuilt (the verification compares it with a full build's).
@@ -80,25 +85,20 @@ const partitions = benchPartitions(known);
 t.mark("diff");
 
 // 4. Build only what the report touches, test it, publish.
-let declined: string | null = null;
-const result = await incrementalRefresh({
-  documents: added,
-  partitions,
-  log: (line) => {
-    if (/full build is needed|Nothing new/.test(line)) declined = line;
-    progress(line);
-  },
-});
-t.mark("incremental");
-if (!result) {
-  reportResult({
-    name: "incremental",
-    declined: declined ?? "no reason given",
-    wall_s: t.total,
-    phases: t.phases,
-  });
+if (plan.kind !== "incremental") {
+  reportResult({ name: "incremental", declined: plan.why, wall_s: t.total, phases: t.phases });
   process.exit(0);
 }
+const result = await buildWarehouse({ plan, extracted: added, partitions, log: progress });
+const publishStarted = performance.now();
+try {
+  await publishWarehouse(result.buildPath, { log: progress });
+} catch (e) {
+  await discardBuild(result.buildPath);
+  throw e;
+}
+result.phases.publish = (performance.now() - publishStarted) / 1000;
+t.mark("incremental");
 
 reportResult({
   name: "incremental",
@@ -106,7 +106,7 @@ reportResult({
   centres: result.centres,
   documents: result.documents,
   observations: result.observations,
-  warnings: result.warnings,
+  warnings: result.tested?.warnings ?? 0,
   extraction,
   steps: result.steps,
   incremental_phases: result.phases,

@@ -6,7 +6,7 @@
  * process of its own (wall time from spawn to exit, peak memory from the child):
  *   1. extraction throughput vs a bare read-and-split pass;
  *   2. the pipeline's full build (warehouse/build.ts) vs a raw DuckDB script (target ratio ≤ 1.3);
- *   3. one new report until published (warehouse/incremental.ts) vs the full build (target ≤ 5 %);
+ *   3. one new report until published (an incremental build of warehouse/build.ts) vs the full build (target ≤ 5 %);
  *   4. analyst queries through the SQL CLI vs a minimal Node script (target ratio ≤ 1.2);
  *   5. graphile-worker job throughput: pipeline jobs vs no-op jobs (bench/worker-run.ts);
  *   6. the dashboards' first page data at national scale (target < 1 MB).

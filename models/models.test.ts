@@ -1,9 +1,10 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import type { ExtractedObservation } from "../sources/lib/observation.ts";
-import { loadRaw, loadSeeds, RAW_SCHEMA, runModels } from "../warehouse/build.ts";
+import { runModels } from "../warehouse/build.ts";
 import { queryRows } from "../warehouse/duckdb.ts";
-import { loadModels, testsOf } from "../warehouse/models.ts";
+import { loadModels } from "../warehouse/models.ts";
+import { loadRaw, loadSeeds, RAW_SCHEMA } from "../warehouse/raw.ts";
 import type { KnownDocument } from "../warehouse/store.ts";
 
 const doc = (id: string, receivedAt: string | null = null): KnownDocument => ({
@@ -64,7 +65,7 @@ async function warehouseOf(docs: { doc: KnownDocument; observations: ExtractedOb
   await runModels(connection);
   const failing = async () => {
     const out: string[] = [];
-    for (const t of loadModels().flatMap(testsOf)) {
+    for (const t of (await loadModels()).flatMap((m) => m.tests)) {
       const [row] = await queryRows(connection, `select count(*) as n from (${t.sql})`);
       if (Number(row?.n) > 0) out.push(`${t.model}.${t.name}`);
     }
@@ -74,8 +75,8 @@ async function warehouseOf(docs: { doc: KnownDocument; observations: ExtractedOb
 }
 
 describe("SQL models and their data tests", () => {
-  it("every model has a spec with a description and a grain, and the layers are in order", () => {
-    const models = loadModels();
+  it("every model has a spec with a description and a grain, and the layers are in order", async () => {
+    const models = await loadModels();
     expect(models.map((m) => m.id)).toContain("marts.fct_observation");
     const index = new Map(models.map((m, i) => [m.id, i]));
     for (const m of models)

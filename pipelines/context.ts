@@ -41,7 +41,7 @@ export interface PublishSummary {
   warnings: number;
   publishedPath: string;
   seconds: number;
-  /** Built incrementally from the previous snapshot (warehouse/incremental.ts). */
+  /** Built incrementally from the previous snapshot (warehouse/build.ts). */
   incremental?: boolean;
 }
 

@@ -16,7 +16,7 @@ const BuildCounts = z.object({
   documents: z.number(),
   observations: z.number(),
   models: z.number(),
-  /** Built incrementally (warehouse/incremental.ts) from the published snapshot; absent: a full build. */
+  /** Built incrementally (warehouse/build.ts) from the published snapshot; absent: a full build. */
   incremental: z.boolean().optional(),
 });
 

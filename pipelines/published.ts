@@ -8,9 +8,9 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { dataPaths } from "../lib/config.ts";
+import { buildFingerprint, type Fingerprint, readBuildInfo } from "../warehouse/build-info.ts";
 import { openDuckDb, queryRows } from "../warehouse/duckdb.ts";
 import { extractionCodeVersion } from "../warehouse/extract.ts";
-import { buildFingerprint } from "../warehouse/incremental.ts";
 import type { KnownDocument } from "../warehouse/store.ts";
 import { type Db, inBatches } from "./db.ts";
 
@@ -28,6 +28,8 @@ export interface PublishedDocument {
 
 export interface Published {
   fingerprint: string | null;
+  /** What it was built from (meta.build_info), for the build planner; null when it does not say. */
+  build: (Partial<Fingerprint> & { fingerprint: string }) | null;
   documents: PublishedDocument[];
 }
 
@@ -42,8 +44,8 @@ export async function readPublished(): Promise<Published | null> {
       `select document_id, file_name, origin, centre_id, kind, periods, received_at, is_current, superseded_by
        from marts.dim_document`,
     )) as unknown as PublishedDocument[];
-    const info = await queryRows(db.connection, "select fingerprint from meta.build_info").catch(() => []);
-    return { fingerprint: (info[0]?.fingerprint as string | undefined) ?? null, documents };
+    const build = await readBuildInfo(db.connection);
+    return { fingerprint: build?.fingerprint ?? null, build, documents };
   } finally {
     db.close();
   }
@@ -65,7 +67,7 @@ export function contentKey(fingerprint: string | null, documentIds: string[]): s
 /** The content key of a build of the known documents by the current code. */
 export async function currentContentKey(known: KnownDocument[]): Promise<string> {
   return contentKey(
-    await buildFingerprint(),
+    (await buildFingerprint()).fingerprint,
     known.map((d) => d.documentId),
   );
 }

@@ -19,7 +19,7 @@ import {
 import { sql } from "kysely";
 import type pg from "pg";
 import { inboxSettleMs } from "../lib/config.ts";
-import { setBuildsInUse } from "../warehouse/build.ts";
+import { setBuildsInUse } from "../warehouse/builds.ts";
 import type { Log, PipelineContext, PipelineEvents } from "./context.ts";
 import { createDb, createPool, type Db, migrate } from "./db.ts";
 import { jobSpec, type Payload, type TaskName } from "./payloads.ts";

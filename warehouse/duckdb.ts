@@ -1,4 +1,4 @@
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 
 /** Open a DuckDB file and give a connection; `close` releases both (DuckDB allows one writer process). */
 export async function openDuckDb(path: string, options: Record<string, string> = {}) {
@@ -13,12 +13,16 @@ export async function openDuckDb(path: string, options: Record<string, string> =
   };
 }
 
-/** Rows of a query as plain JS objects (BIGINT → number where safe). */
+/** Values bound to a statement's `$1, $2, …` (an array) or `$name` (an object): never spliced into the SQL. */
+export type SqlParams = DuckDBValue[] | Record<string, DuckDBValue>;
+
+/** Rows of a query as plain JS objects (BIGINT → number where safe); values go in as bound parameters. */
 export async function queryRows(
   connection: DuckDBConnection,
   sql: string,
+  params?: SqlParams,
 ): Promise<Record<string, unknown>[]> {
-  const reader = await connection.runAndReadAll(sql);
+  const reader = await connection.runAndReadAll(sql, params);
   return reader.getRowObjectsJS().map((row) => {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(row))
@@ -27,4 +31,9 @@ export async function queryRows(
   });
 }
 
-export const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+/**
+ * A string as a SQL literal, for the few places DuckDB takes no parameter: an ATTACH path, and SQL
+ * text that is itself the product (a data test's query, stored and shown as it is). Everything else
+ * binds its values (queryRows' `params`, `connection.run(sql, params)`).
+ */
+export const sqlLiteral = (s: string): string => `'${s.replaceAll("'", "''")}'`;

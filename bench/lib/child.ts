@@ -17,6 +17,18 @@ export class Phases {
     this.last = now;
   }
 
+  /** Close the current phase as the given parts (a step that timed its own phases); the rest as `other`. */
+  markParts(parts: Record<string, number>, other: string) {
+    const now = performance.now();
+    let rest = (now - this.last) / 1000;
+    for (const [name, seconds] of Object.entries(parts)) {
+      this.phases[name] = (this.phases[name] ?? 0) + seconds;
+      rest -= seconds;
+    }
+    this.phases[other] = (this.phases[other] ?? 0) + Math.max(0, rest);
+    this.last = now;
+  }
+
   get total() {
     return (performance.now() - this.started) / 1000;
   }

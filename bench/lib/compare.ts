@@ -1,4 +1,5 @@
 import { DuckDBInstance } from "@duckdb/node-api";
+import { sqlLiteral } from "../../warehouse/duckdb.ts";
 
 /** Columns that legitimately differ between two builds of the same documents. */
 const VOLATILE = new Set([
@@ -30,9 +31,9 @@ export async function compareWarehouses(
 ): Promise<{ tables: number; differences: TableDifference[] }> {
   const instance = await DuckDBInstance.create(":memory:");
   const c = await instance.connect();
-  const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
   try {
-    await c.run(`attach ${q(a)} as a (read_only); attach ${q(b)} as b (read_only)`);
+    // ATTACH takes no parameter: the one quoting function of warehouse/duckdb.ts.
+    await c.run(`attach ${sqlLiteral(a)} as a (read_only); attach ${sqlLiteral(b)} as b (read_only)`);
     const tables = (
       await c.runAndReadAll(
         `select schema_name || '.' || table_name from duckdb_tables() where database_name = 'a' order by 1`,
@@ -45,8 +46,9 @@ export async function compareWarehouses(
       const [schema, name] = table.split(".") as [string, string];
       const cols = (
         await c.runAndReadAll(
-          `select column_name from duckdb_columns() where database_name = 'a' and schema_name = ${q(schema)}
-           and table_name = ${q(name)} order by column_index`,
+          `select column_name from duckdb_columns() where database_name = 'a' and schema_name = $1
+           and table_name = $2 order by column_index`,
+          [schema, name],
         )
       )
         .getRows()

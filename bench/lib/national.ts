@@ -1,10 +1,10 @@
 import { join } from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { type DuckDBConnection, listValue } from "@duckdb/node-api";
 import { partitionsOfDocuments } from "../../pipelines/calendar.ts";
 import { registerCentres } from "../../sources/lib/centres.ts";
 import type { ExtractedObservation } from "../../sources/lib/observation.ts";
-import type { RawPartition } from "../../warehouse/build.ts";
 import type { ExtractionResult } from "../../warehouse/extract.ts";
+import type { RawPartition } from "../../warehouse/raw.ts";
 import type { KnownDocument } from "../../warehouse/store.ts";
 import { DOCUMENT_COLUMNS, OBSERVATION_COLUMNS, readCsvAll, readCsvBatches } from "./observations-file.ts";
 
@@ -24,8 +24,6 @@ export function inputPaths(dir: string) {
   };
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * The seed rows the national data needs beyond the project's seeds: 2,477 gminas (the project knows
  * four centres) and the benchmark's extra metrics. Run right after the project's seeds are loaded,
@@ -33,12 +31,15 @@ const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
  */
 export async function addNationalSeeds(connection: DuckDBConnection, dir: string) {
   const p = inputPaths(dir);
-  await connection.run(`
-    insert into seeds.centres by name
-      select * from read_csv(${sqlString(p.centres)}, header = true, all_varchar = true);
-    insert into seeds.metrics by name
-      select * from read_csv(${sqlString(p.metrics)}, header = true, all_varchar = true);
-  `);
+  for (const [table, file] of [
+    ["centres", p.centres],
+    ["metrics", p.metrics],
+  ] as const) {
+    await connection.run(
+      `insert into seeds.${table} by name select * from read_csv($1, header = true, all_varchar = true)`,
+      [file],
+    );
+  }
 }
 
 export type LoadedDocument = { doc: KnownDocument; extraction: ExtractionResult };

@@ -1,14 +1,16 @@
 -- Reasons for assistance with the share of families they concern. One family can have several
--- reasons, so shares overlap and never sum to 100 %.
+-- reasons, so shares overlap and never sum to 100 %. Rebuilt per centre (partition_by: centre_id).
 with reasons as (
     select * from marts.fct_observation
     where metric_id = 'families_by_reason' and period_kind in ('year', 'half_year')
+      and centre_id in (select centre_id from build.touched_centres)
 ),
 
 totals as (
     select centre_id, period_id, case when count(distinct value) = 1 then min(value) end as families_assisted
     from marts.fct_observation
     where metric_id = 'families_assisted' and breakdown is null
+      and centre_id in (select centre_id from build.touched_centres)
     group by all
 )
 

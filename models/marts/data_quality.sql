@@ -1,8 +1,10 @@
 -- Every flag on a figure, readable by a person. Failed data tests of severity warn are added to
--- this table when the build runs them (check_name 'test:<model>.<test>').
+-- this table when the build runs them (check_name 'test:<model>.<test>'; warehouse/data-tests.ts), and a
+-- rebuild of a centre's rows here leaves them to the tests. Rebuilt per centre (partition_by: centre_id).
 with flagged as (
     select o.*, unnest(o.flags) as flag
     from marts.fct_observation o
+    where o.centre_id in (select centre_id from build.touched_centres)
 )
 
 select

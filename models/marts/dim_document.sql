@@ -1,11 +1,14 @@
 -- Documents the warehouse was built from, current and superseded. File names and titles only: no personal names.
+-- Rebuilt per centre (partition_by: centre_id).
 with documents as (
     select * from staging.stg_documents
+    where centre_id in (select centre_id from build.touched_centres)
 ),
 
 counts as (
     select document_id, count(*) as observation_count
     from staging.stg_observations
+    where centre_id in (select centre_id from build.touched_centres)
     group by document_id
 )
 

@@ -1,9 +1,11 @@
 -- Families receiving assistance and the main forms of support, one row per centre and period.
 -- Where a report states the same figure twice with different values, the cell stays null (see data_quality).
+-- Rebuilt per centre (partition_by: centre_id).
 with figures as (
     select centre_id, period_id, period_kind, year, half, metric_id, value
     from marts.fct_observation
-    where breakdown is null
+    where centre_id in (select centre_id from build.touched_centres)
+      and breakdown is null
       and period_kind in ('year', 'half_year') -- never a span or an undated figure
       and metric_id in ('families_assisted', 'families_social_work', 'families_social_work_only',
                         'families_family_benefits', 'families_alimony_fund')

@@ -3,16 +3,20 @@
 -- (the latest earlier version or edition of the same report stating that figure) gave another value.
 -- A report may state one figure twice with two values (a contradiction pair, both kept); a correction
 -- that leaves both as they were marks neither, so the earlier version's values are compared as a set.
+-- Rebuilt per centre (partition_by: centre_id): a centre's figures come from its own documents.
 with observations as (
     select * from staging.stg_observations
+    where centre_id in (select centre_id from build.touched_centres)
 ),
 
 documents as (
     select * from staging.stg_documents
+    where centre_id in (select centre_id from build.touched_centres)
 ),
 
 versions as (
     select * from staging.stg_figure_versions
+    where centre_id in (select centre_id from build.touched_centres)
 ),
 
 current_figures as (

@@ -1,12 +1,13 @@
 -- Niebieska Karta: NK-A forms and working groups by year and half-year. For additive flows a missing
 -- second half-year is derived as year − H1 and marked; since 2023 the procedure changed (new act,
--- "grupy diagnostyczno-pomocowe"), a series break.
+-- "grupy diagnostyczno-pomocowe"), a series break. Rebuilt per centre (partition_by: centre_id).
 with nk as (
     select o.*
     from marts.fct_observation o
     where o.metric_id in ('nk_a_forms', 'nk_working_groups') and o.value is not null
         -- a view by year and half-year: a span or an undated figure is never one of its periods
         and o.period_kind in ('year', 'half_year')
+      and o.centre_id in (select centre_id from build.touched_centres)
 ),
 
 flows as (

@@ -1,6 +1,6 @@
 -- Staffing against statutory norms: residents per field social worker (guideline: 2,000, art. 110
 -- ust. 11 u.p.s.) and families per family assistant (limit: 15 at a time, art. 15 ust. 4 u.w.r.p.z.).
--- Missing stays null: a ratio exists only where both sides are known.
+-- Missing stays null: a ratio exists only where both sides are known. Rebuilt per centre (partition_by: centre_id).
 with single_values as (
     select
         centre_id, period_id, metric_id, breakdown,
@@ -13,6 +13,7 @@ with single_values as (
     from marts.fct_observation
     where metric_id in ('residents', 'social_workers', 'families_with_family_assistant', 'family_assistants')
         and period_kind in ('year', 'half_year') -- ratios of one year or half-year, never of a span
+      and centre_id in (select centre_id from build.touched_centres)
     group by all
 ),
 

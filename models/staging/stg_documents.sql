@@ -1,6 +1,8 @@
 -- Documents with their version state: a later document of the same centre, kind and periods supersedes an earlier one.
+-- Rebuilt per centre (partition_by: centre_id): versions are counted within a centre.
 with documents as (
     select * from raw.documents
+    where centre_id in (select centre_id from build.touched_centres)
 ),
 
 versioned as (

@@ -23,6 +23,8 @@ with figures as (
         d.received_at
     from staging.stg_observations o
     join staging.stg_documents d using (document_id)
+    where o.centre_id in (select centre_id from build.touched_centres)
+        and d.centre_id in (select centre_id from build.touched_centres)
 ),
 
 newest_edition as (
@@ -39,8 +41,8 @@ newest_edition as (
 select
     f.observation_id,
     f.document_id,
-    -- the centre's figures depend on its own documents only: an incremental build updates it centre by
-    -- centre (warehouse/incremental.ts partitions models by centre_id and rebuilds those without one)
+    -- the centre's figures depend on its own documents only: the model is rebuilt per centre
+    -- (partition_by: centre_id in its .yml)
     f.centre_id,
     f.document_is_current and n.newest_document_id = f.document_id as is_current,
     case

@@ -1,6 +1,8 @@
 -- Every figure read from every document (current and superseded), typed, with its period decoded.
+-- Rebuilt per centre (partition_by: centre_id).
 with observations as (
     select * from raw.observations
+    where centre_id in (select centre_id from build.touched_centres)
 ),
 
 typed as (

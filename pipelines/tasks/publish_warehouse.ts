@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { publishWarehouse } from "../../warehouse/build.ts";
+import { publishWarehouse } from "../../warehouse/builds.ts";
 import { defineTask, enqueue, type PublishSummary } from "../context.ts";
 import { syncDocumentStates } from "../published.ts";
 

@@ -1,6 +1,8 @@
 import { rm, stat } from "node:fs/promises";
 import { sql } from "kysely";
-import { culpritsByElimination, DataTestsFailed, testWarehouse } from "../../warehouse/build.ts";
+import { culpritsByElimination } from "../../warehouse/culprits.ts";
+import { testWarehouse } from "../../warehouse/data-tests.ts";
+import { DataTestsFailed } from "../../warehouse/errors.ts";
 import { findDocument, listDocuments, withdrawDocument } from "../../warehouse/store.ts";
 import { defineTask, enqueue, PermanentFailure, type PipelineContext } from "../context.ts";
 import { readPublished } from "../published.ts";

@@ -2,8 +2,10 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dataPaths } from "../../lib/config.ts";
-import { buildWarehouse, DataTestsFailed, testWarehouse } from "../../warehouse/build.ts";
+import { buildWarehouse } from "../../warehouse/build.ts";
+import { testWarehouse } from "../../warehouse/data-tests.ts";
 import { openDuckDb } from "../../warehouse/duckdb.ts";
+import { DataTestsFailed } from "../../warehouse/errors.ts";
 import { refresh } from "../../warehouse/refresh.ts";
 import { freshDataDir } from "../helpers/cli.ts";
 

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { csvParse } from "d3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareWarehouses } from "../../bench/lib/compare.ts";
 import { partitionsOfDocuments } from "../../pipelines/calendar.ts";
-import { buildWarehouse, testWarehouse } from "../../warehouse/build.ts";
+import { buildWarehouse } from "../../warehouse/build.ts";
+import { testWarehouse } from "../../warehouse/data-tests.ts";
 import { openDuckDb, queryRows } from "../../warehouse/duckdb.ts";
 import { documentIdOf, listDocuments } from "../../warehouse/store.ts";
 import { freshDataDir, npmRun, ROOT, type RunResult, sqlJson } from "../helpers/cli.ts";
@@ -214,12 +215,19 @@ describe("the whole pipeline as a user runs it: refresh, then SQL", () => {
 
 /**
  * `npm run ingest` of one new report after a refresh: the service's build task builds it
- * incrementally (warehouse/incremental.ts: a copy of the published snapshot, the touched centre's
- * models and tests), and what it publishes equals a full build of the same documents and report
- * calendar, table by table (bench/lib/compare.ts), the report's partition received.
+ * incrementally (warehouse/build.ts: a copy of the published snapshot, the touched centre's
+ * per-centre models and tests, the others rebuilt whole), and what it publishes equals a full build
+ * of the same documents and report calendar, table by table (bench/lib/compare.ts), the report's
+ * partition received. The models are the project's plus one written for this test
+ * (tests/fixtures/models/marts/test_document_shares: cross-centre, declaring nothing).
  */
 describe("one report ingested after a refresh: an incremental build, equal to a full build", () => {
   const data = freshDataDir("obs-incremental-");
+  const models = mkdtempSync("/var/tmp/obs-models-");
+  for (const layer of ["staging", "intermediate", "marts"])
+    cpSync(join(ROOT, "models", layer), join(models, layer), { recursive: true });
+  cpSync(join(ROOT, "tests/fixtures/models"), models, { recursive: true });
+  const env = { OBS_MODELS_DIR: models };
   const published = join(data, "warehouse", "published.duckdb");
   // Jaworzno's 2024 report (its extractor's next-year fixture): the 2024 partition is late until it comes.
   const report = join(ROOT, "sources/jaworzno/fixtures/jaworzno_sprawozdanie-gpwr_2024_wariant-a.txt");
@@ -235,13 +243,15 @@ describe("one report ingested after a refresh: an incremental build, equal to a 
   let fullBuild: string | null = null;
 
   beforeAll(() => {
-    const r = npmRun("refresh", ["--quiet"], data);
+    const r = npmRun("refresh", ["--quiet"], data, undefined, env);
     expect(r.status, r.stderr).toBe(0);
     before = jaworzno2024();
-    ingest = npmRun("ingest", [report], data);
+    ingest = npmRun("ingest", [report], data, undefined, env);
   });
   afterAll(async () => {
     if (fullBuild) rmSync(fullBuild, { force: true });
+    rmSync(models, { recursive: true, force: true });
+    delete process.env.OBS_MODELS_DIR;
     await disposeDataDirs([data]);
   });
 
@@ -254,6 +264,10 @@ describe("one report ingested after a refresh: an incremental build, equal to a 
     // No full build, no full test run.
     expect(ingest.stderr).not.toMatch(/^Extracting documents/m);
     expect(ingest.stderr).not.toMatch(/^Running \d+ data tests…$/m);
+    // Each model as its .yml says: per centre, or whole (the test's cross-centre model, coverage's axes).
+    expect(ingest.stderr).toMatch(/^ {2}model marts\.fct_observation: partition \(\d+ ms\)$/m);
+    expect(ingest.stderr).toMatch(/^ {2}model marts\.test_document_shares: rebuild \(\d+ ms\)$/m);
+    expect(ingest.stderr).toMatch(/^ {2}model intermediate\.int_periods_observed: rebuild \(\d+ ms\)$/m);
     const status = JSON.parse(npmRun("status", ["--json"], data).stdout) as {
       runs: { task: string; status: string; detail: Record<string, unknown> | null }[];
     };
@@ -275,6 +289,7 @@ describe("one report ingested after a refresh: an incremental build, equal to a 
 
   it("publishes every table exactly as a full build of the same documents and calendar", async () => {
     process.env.OBS_DATA_DIR = data;
+    process.env.OBS_MODELS_DIR = models;
     // The calendar as of the incremental build's check, computed afresh from the known documents.
     const db = await openDuckDb(published, { access_mode: "READ_ONLY" });
     const rows = await queryRows(
@@ -294,5 +309,17 @@ describe("one report ingested after a refresh: an incremental build, equal to a 
     const cmp = await compareWarehouses(published, build.buildPath);
     expect(cmp.tables).toBeGreaterThan(20);
     expect(cmp.differences).toEqual([]);
+    // The cross-centre model is there, and every centre's share moved with Jaworzno's new report.
+    const db2 = await openDuckDb(published, { access_mode: "READ_ONLY" });
+    const shares = await queryRows(
+      db2.connection,
+      "select centre_id, documents, share_of_all_documents as share from marts.test_document_shares order by 1",
+    );
+    db2.close();
+    expect(shares).toHaveLength(4);
+    expect(shares.find((r) => r.centre_id === "wroclaw")?.share).toBeCloseTo(
+      Number(shares.find((r) => r.centre_id === "wroclaw")?.documents) / 6,
+      9,
+    );
   });
 });

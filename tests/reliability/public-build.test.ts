@@ -7,7 +7,7 @@ import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMALL_COUNT_THRESHOLD, suppressSmallCounts } from "../../dashboards/public.ts";
-import { openDuckDb, queryRows, sqlString } from "../../warehouse/duckdb.ts";
+import { openDuckDb, queryRows } from "../../warehouse/duckdb.ts";
 import { sqlJson } from "../helpers/cli.ts";
 import { disposeDataDirs, filesUnder, hashFile, npmRunAsync, refreshedDataDir } from "./helpers.ts";
 
@@ -64,7 +64,8 @@ describe("the public build of the dashboards", () => {
         for (const c of columns) {
           const hits = await queryRows(
             db.connection,
-            `select count(*)::int as n from "${c.table_schema}"."${c.table_name}" where "${c.column_name}" = ${sqlString(f.quote)}`,
+            `select count(*)::int as n from "${c.table_schema}"."${c.table_name}" where "${c.column_name}" = $1`,
+            [f.quote],
           );
           expect(hits[0]?.n, `${f.quote} in ${c.table_schema}.${c.table_name}.${c.column_name}`).toBe(0);
         }

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync }
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildWarehouse, setBuildsInUse } from "../../warehouse/build.ts";
+import { buildWarehouse } from "../../warehouse/build.ts";
+import { setBuildsInUse } from "../../warehouse/builds.ts";
 import { freshDataDir } from "./helpers.ts";
 
 /**

@@ -62,6 +62,7 @@ describe("the run log takes a national number of documents at once", () => {
 
     const current = await syncDocumentStates(db, {
       fingerprint: null,
+      build: null,
       documents: documents.map((d, i) => ({
         document_id: d.documentId,
         file_name: d.fileName,

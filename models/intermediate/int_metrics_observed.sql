@@ -1,0 +1,4 @@
+-- Every metric some centre has a current figure for: one axis of the coverage grid (marts.coverage).
+-- It reads every centre, so it declares no partition_by and is rebuilt whole; when a report brings a
+-- new metric, its content changes and marts.coverage is rebuilt whole too.
+select distinct metric_id from marts.fct_observation
