@@ -23,6 +23,8 @@ export interface DocumentOutcome {
   reason: string | null;
   /** Where a rejected inbox file went (inbox/rejected/…). */
   movedTo?: string | null;
+  /** How it was read, for a person to check (e.g. control characters taken out of lines 76, 135). */
+  warnings?: string[];
 }
 
 /** The line a person reads about a document: the service's log, and `npm run ingest` for its own files. */
@@ -31,7 +33,8 @@ export function describeOutcome(d: DocumentOutcome): string {
   const name = printable(d.fileName);
   if (d.status === "rejected")
     return `✗ rejected ${name}: ${printable(String(d.reason))}${d.movedTo ? ` → ${printable(d.movedTo)}` : ""}`;
-  return `${d.status === "stored" ? "✓ stored" : "= already known"} ${name}: ${d.what} (${d.observationCount} figures, id ${d.documentId})`;
+  const warnings = (d.warnings ?? []).map((w) => `\n  ! warning: ${w}`).join("");
+  return `${d.status === "stored" ? "✓ stored" : "= already known"} ${name}: ${d.what} (${d.observationCount} figures, id ${d.documentId})${warnings}`;
 }
 
 export interface PublishSummary {

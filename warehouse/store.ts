@@ -8,7 +8,7 @@ import { dataPaths } from "../lib/config.ts";
 import { faultPoint } from "../lib/faults.ts";
 import { DocumentRejected } from "../sources/lib/extractor.ts";
 import type { Recognition } from "../sources/lib/observation.ts";
-import { MAX_DOCUMENT_BYTES, readDocumentText } from "../sources/lib/read-document.ts";
+import { decodeDocument, MAX_DOCUMENT_BYTES } from "../sources/lib/read-document.ts";
 import { extractDocument } from "../sources/registry.ts";
 import { keptMode, printable, quarantineStored } from "./quarantine.ts";
 
@@ -99,13 +99,16 @@ export async function readDocumentFile(filePath: string, fileName = basename(fil
 /** Read a file, recognise it and check that figures can be read from it; throws DocumentRejected. */
 export async function inspectDocument(filePath: string, fileName = basename(filePath)) {
   const { bytes, mode } = await readDocument(filePath, fileName);
-  const text = await readDocumentText(bytes, fileName);
+  // warnings: what a person should know about how it was read (control characters taken out, …)
+  const { text, warnings } = await decodeDocument(bytes, fileName);
   const extracted = extractDocument(text, fileName);
-  return { bytes, mode, text, ...extracted, documentId: documentIdOf(bytes) };
+  return { bytes, mode, text, warnings, ...extracted, documentId: documentIdOf(bytes) };
 }
 
 export interface StoreResult {
   status: "stored" | "duplicate";
+  /** What a person should know about how it was read (control characters taken out, and where). */
+  warnings: string[];
   documentId: string;
   fileName: string;
   recognition: Recognition;
@@ -164,6 +167,7 @@ export async function storeDocument(
     fileName,
     recognition: doc.recognition,
     observationCount: doc.observations.length,
+    warnings: doc.warnings,
   };
   if (await findDocument(doc.documentId)) return { status: "duplicate", ...base };
 

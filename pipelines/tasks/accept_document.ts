@@ -82,6 +82,7 @@ export default defineTask({
       what,
       observationCount,
       reason: null,
+      warnings: stored.warnings,
     });
   },
 });

@@ -1,16 +1,44 @@
-import { extractText, getDocumentProxy } from "unpdf";
+import { controlCharacterWarnings, removeControlCharacters } from "./control-characters.ts";
 import { DocumentRejected } from "./extractor.ts";
+import { type PdfLimits, readPdfPages } from "./pdf-text.ts";
 
 /** Reports larger than this are not reports (a scanned book, a database dump). */
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
 const startsWith = (bytes: Uint8Array, ...prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
 
+/** A report's text, and what a person should know about how it was read (control characters taken out…). */
+export interface DocumentText {
+  text: string;
+  warnings: string[];
+}
+
+export interface ReadOptions {
+  /** Tighter (or looser) bounds for reading a PDF than PDF_LIMITS (pdf-text.ts). */
+  pdfLimits?: Partial<PdfLimits>;
+}
+
+/** The text of a report from its bytes (see decodeDocument), without the warnings. */
+export async function readDocumentText(
+  bytes: Uint8Array,
+  fileName: string,
+  opts: ReadOptions = {},
+): Promise<string> {
+  return (await decodeDocument(bytes, fileName, opts)).text;
+}
+
 /**
  * The text of a report from its bytes: text (UTF-8, UTF-16 with a BOM, Windows-1250 or ISO-8859-2)
  * or a PDF with a text layer. The format is told by the bytes (magic numbers), not by the file name.
+ * Control characters never reach the text (control-characters.ts): a few are taken out, with a
+ * warning naming the lines; many mean the file is not text, and it is rejected. A PDF is read in a
+ * bounded process of its own (pdf-text.ts): pages, text, memory and time are limited.
  */
-export async function readDocumentText(bytes: Uint8Array, fileName: string): Promise<string> {
+export async function decodeDocument(
+  bytes: Uint8Array,
+  fileName: string,
+  opts: ReadOptions = {},
+): Promise<DocumentText> {
   if (bytes.length === 0) throw new DocumentRejected(fileName, "the file is empty");
   if (bytes.length > MAX_DOCUMENT_BYTES) {
     throw new DocumentRejected(
@@ -19,7 +47,7 @@ export async function readDocumentText(bytes: Uint8Array, fileName: string): Pro
     );
   }
   const head = Buffer.from(bytes.subarray(0, 512)).toString("latin1");
-  if (head.startsWith("%PDF-")) return readPdf(bytes, fileName);
+  if (head.startsWith("%PDF-")) return readPdf(bytes, fileName, opts.pdfLimits);
   if (head.startsWith("PK\u0003\u0004")) throw new DocumentRejected(fileName, zipKind(bytes));
   if (head.startsWith("\u00d0\u00cf\u0011\u00e0\u00a1\u00b1\u001a\u00e1")) {
     throw new DocumentRejected(
@@ -146,28 +174,38 @@ export function normaliseSpaces(text: string): string {
   return text.replace(/[\u00A0\u2007\u2009\u202F]/g, " ").replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, "");
 }
 
-/** A text is taken only when it reads as text: no binary, no mojibake, no lost letters. */
-function checkText(raw: string, fileName: string): string {
-  const text = normaliseSpaces(raw);
-  const tolerated = Math.max(8, text.length / 100);
-  if (
-    countCodes(text, [
-      [0x00, 0x08],
-      [0x0e, 0x1f],
-    ]) > tolerated
-  ) {
+/** More control characters than this (1 %, at least 8) and a text is not text but binary. */
+const tolerated = (text: string) => Math.max(8, text.length / 100);
+const C0_CONTROLS: [number, number][] = [
+  [0x00, 0x08],
+  [0x0e, 0x1f],
+];
+
+/**
+ * A text is taken only when it reads as text: no binary, no mojibake, no lost letters. The few
+ * control characters a damaged copy carries (three NUL bytes inside figures) are taken out with a
+ * warning, so that "1\0 189" is read as the 1 189 it was and no quote carries them.
+ */
+function checkText(raw: string, fileName: string): DocumentText {
+  const spaced = normaliseSpaces(raw);
+  if (countCodes(spaced, C0_CONTROLS) > tolerated(spaced)) {
     throw new DocumentRejected(fileName, "the file is binary, not a text report");
   }
-  if (text.trim() === "") throw new DocumentRejected(fileName, "the file holds no text (only white space)");
-  checkMojibake(text, fileName);
+  if (spaced.trim() === "") throw new DocumentRejected(fileName, "the file holds no text (only white space)");
+  // Before the C1 check: mojibake read through Windows-1252 holds C1 characters too, and is told as such.
+  checkMojibake(spaced, fileName);
   // C1 control characters come from bytes no Polish code page uses as letters.
-  if (countCodes(text, [[0x7f, 0x9f]]) > tolerated) {
+  if (countCodes(spaced, [[0x7f, 0x9f]]) > tolerated(spaced)) {
     throw new DocumentRejected(
       fileName,
       "the file is not text in a known encoding (UTF-8, Windows-1250, ISO-8859-2)",
     );
   }
-  return text;
+  const cleaned = removeControlCharacters(spaced);
+  const text = cleaned.text;
+  if (text.trim() === "")
+    throw new DocumentRejected(fileName, "the file holds no text (only control characters)");
+  return { text, warnings: controlCharacterWarnings(cleaned) };
 }
 
 function checkMojibake(text: string, fileName: string): void {
@@ -195,24 +233,25 @@ function checkMojibake(text: string, fileName: string): void {
   }
 }
 
-async function readPdf(bytes: Uint8Array, fileName: string): Promise<string> {
-  let pages: string[];
-  try {
-    // verbosity 0: pdf.js would print its warnings about a damaged file on stdout.
-    const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
-    ({ text: pages } = await extractText(pdf, { mergePages: false }));
-  } catch (e) {
-    const msg = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
-    const name = e instanceof Error ? e.name : "";
-    if (/password/i.test(`${name} ${msg}`)) {
-      throw new DocumentRejected(fileName, "the PDF is encrypted with a password; give an unprotected copy");
-    }
-    throw new DocumentRejected(fileName, `the PDF is damaged and cannot be read (${msg})`);
+async function readPdf(
+  bytes: Uint8Array,
+  fileName: string,
+  limits: Partial<PdfLimits> = {},
+): Promise<DocumentText> {
+  const { pages } = await readPdfPages(bytes, fileName, limits);
+  const spaced = normaliseSpaces(pages.join("\n"));
+  checkMojibake(spaced, fileName);
+  // Glyphs without a Unicode mapping come out as control characters: a few are taken out, a text
+  // layer made of them is no text layer.
+  if (countCodes(spaced, [...C0_CONTROLS, [0x7f, 0x9f]]) > tolerated(spaced)) {
+    throw new DocumentRejected(
+      fileName,
+      "the PDF's text layer is not text (control characters instead of letters: fonts without a Unicode map?); export it again or OCR it",
+    );
   }
-  const text = pages.join("\n");
-  if (text.replace(/\s/g, "").length < 20) {
+  const cleaned = removeControlCharacters(spaced);
+  if (cleaned.text.replace(/\s/g, "").length < 20) {
     throw new DocumentRejected(fileName, "the PDF has no text layer (a scan?); OCR it first");
   }
-  checkMojibake(text, fileName);
-  return normaliseSpaces(text);
+  return { text: cleaned.text, warnings: controlCharacterWarnings(cleaned) };
 }

@@ -63,6 +63,8 @@ interface Case {
   notDuplicated?: boolean;
   from?: string;
   alone?: boolean;
+  /** For an `edited-report`: [from, to] pieces replaced in the sameFiguresAs report, each found once. */
+  edits?: [string, string][];
 }
 
 interface Figure {
@@ -131,6 +133,15 @@ function materialise(c: Case, userDir: string): string {
     case "second-name":
       copyFileSync(join(FILES, c.of as string), path);
       return path;
+    case "edited-report": {
+      let text = readFileSync(join(ROOT, c.sameFiguresAs as string), "utf8");
+      for (const [from, to] of c.edits ?? []) {
+        if (text.split(from).length !== 2) throw new Error(`${c.file}: "${from}" is not in the report once`);
+        text = text.replace(from, to);
+      }
+      writeFileSync(path, text);
+      return path;
+    }
     default:
       throw new Error(`unknown generated case ${c.generated}`);
   }
