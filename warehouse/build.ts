@@ -40,7 +40,7 @@ import {
   RAW_SCHEMA,
   type RawPartition,
 } from "./raw.ts";
-import { type Scope, setScope } from "./scope.ts";
+import { countEveryCentre, type Scope, setScope } from "./scope.ts";
 import { findDocument, type KnownDocument } from "./store.ts";
 
 /** How one model was brought up to date: created (full build), its touched centres replaced, or rebuilt whole. */
@@ -73,16 +73,6 @@ async function contentHash(connection: DuckDBConnection, table: string): Promise
   return `${row?.n}:${row?.h}`;
 }
 
-/** The rows of a partitioned model outside the touched centres (or without one): its SQL is wrong. */
-async function strayRows(connection: DuckDBConnection, table: string): Promise<number> {
-  const [row] = await queryRows(
-    connection,
-    `select count(*) as n from ${table}
-     where centre_id is null or centre_id not in (select centre_id from ${TOUCHED_CENTRES})`,
-  );
-  return Number(row?.n ?? 0);
-}
-
 /** A partitioned model has its partition column, never null (a full build checks it once). */
 async function checkPartitionColumn(connection: DuckDBConnection, model: Model): Promise<void> {
   const [row] = await queryRows(
@@ -113,6 +103,7 @@ export async function runModels(
 ): Promise<{ models: Model[]; steps: ModelStep[]; changes: Changes }> {
   const log = opts.log ?? silent;
   const models = opts.models ?? (await loadModels(undefined, connection));
+  await countEveryCentre(connection);
   for (const schema of new Set(models.map((m) => m.layer)))
     await connection.run(`create schema if not exists ${schema}`);
   let current: "centres" | "all" | null = null;
@@ -172,22 +163,19 @@ export async function runModels(
  * warnings the data tests wrote into marts.data_quality stay: the tests that run again replace theirs.
  */
 async function replaceTouchedCentres(connection: DuckDBConnection, model: Model): Promise<void> {
-  await connection.run(`create or replace temp table touched_rows as ${model.sql}`);
-  try {
-    const stray = await strayRows(connection, "temp.touched_rows");
-    if (stray > 0)
-      throw new Error(
-        `it declares partition_by: ${model.partitionBy} but gave ${stray} row(s) of centres not being built: its SQL must read its per-centre inputs through ${TOUCHED_CENTRES}`,
-      );
-    const keepWarnings = model.id === WARNINGS_TABLE ? " and not starts_with(check_name, $1)" : "";
-    await connection.run(
-      `delete from ${model.id} where centre_id in (select centre_id from ${TOUCHED_CENTRES})${keepWarnings}`,
-      keepWarnings ? [WARNING_PREFIX] : [],
-    );
-    await connection.run(`insert into ${model.id} by name select * from temp.touched_rows`);
-  } finally {
-    await connection.run("drop table if exists temp.touched_rows");
-  }
+  const keepWarnings = model.id === WARNINGS_TABLE ? " and not starts_with(check_name, $1)" : "";
+  await connection.run(
+    `delete from ${model.id} where centre_id in (select centre_id from ${TOUCHED_CENTRES})${keepWarnings}`,
+    keepWarnings ? [WARNING_PREFIX] : [],
+  );
+  // A row of a centre not being built fails the statement (DuckDB's error()), and the build with it.
+  await connection.run(
+    `insert into ${model.id} by name
+     select * from (${model.sql}) touched_rows
+     where if(centre_id in (select centre_id from ${TOUCHED_CENTRES}), true,
+       error('it declares partition_by: ${model.partitionBy} but gave a row of ' || coalesce(centre_id, 'no centre')
+         || ', a centre not being built: its SQL must read its per-centre inputs through ${TOUCHED_CENTRES}'))`,
+  );
 }
 
 export interface BuildResult {
