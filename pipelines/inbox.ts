@@ -25,7 +25,7 @@ import {
   rm,
 } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
-import { keptMode, printable } from "../warehouse/quarantine.ts";
+import { keptMode, openExclusive, printable } from "../warehouse/quarantine.ts";
 
 /** Files still being written by their tools: never taken (dot files include our own `.x.part`). */
 const IN_PROGRESS = /^\.|\.(part|partial|tmp|crdownload|download|swp)$|~$/i;
@@ -249,19 +249,6 @@ async function openFolder(path: string): Promise<{ base: string; handle: FileHan
   return { base, handle };
 }
 
-async function createExclusive(path: string, mode: number): Promise<FileHandle | null> {
-  try {
-    return await open(
-      path,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      mode,
-    );
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") return null;
-    throw e;
-  }
-}
-
 /**
  * Move a rejected inbox file to inbox/rejected/ (never over another, never through a link) and write
  * why beside it in `<name>.error.txt`: the file's name as given (escaped), when, the reason and, for a
@@ -286,7 +273,7 @@ export async function rejectInboxFile(
     let errorFile: FileHandle | null = null;
     for (let n = 1; n <= 99_999 && errorFile === null; n++) {
       target = n === 1 ? kept : `${stem}-${n}${ext}`;
-      errorFile = await createExclusive(join(base, `${target}${ERROR_SUFFIX}`), mode);
+      errorFile = await openExclusive(join(base, `${target}${ERROR_SUFFIX}`), mode);
       if (errorFile && (await lstat(join(base, target)).catch(() => null))) {
         await errorFile.close();
         await rm(join(base, `${target}${ERROR_SUFFIX}`), { force: true });

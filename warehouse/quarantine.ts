@@ -56,7 +56,8 @@ export function printable(s: string): string {
 /** Permissions of a kept copy: no wider than the original's for group and others; the owner reads and writes. */
 export const keptMode = (original: number) => 0o600 | (original & 0o044);
 
-async function openExclusive(path: string, mode = 0o644): Promise<FileHandle | null> {
+/** Create a file that is not there yet (null when it is), never through a link planted at the path. */
+export async function openExclusive(path: string, mode = 0o644): Promise<FileHandle | null> {
   try {
     // O_EXCL: never overwrite, and never write through a link planted at the path.
     return await open(
