@@ -65,6 +65,11 @@ await c.run(`
     as_of_date varchar, metric_id varchar not null, breakdown varchar, value double, unit varchar not null,
     line integer not null, quote varchar not null, label varchar not null, flags varchar not null, note varchar
   );
+  create table raw.reference_figures (
+    centre_id varchar not null, teryt varchar not null, measure varchar not null, year integer not null,
+    reference_date date, value double not null, variable_id varchar not null, unit_id varchar not null,
+    source_url varchar not null, retrieved_at timestamp not null, origin varchar not null
+  );
   create table raw.partitions (
     centre_id varchar not null, report_kind varchar not null, period_id varchar not null,
     period_kind varchar not null, deadline date not null, state varchar not null, document_id varchar,

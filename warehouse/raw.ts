@@ -31,6 +31,13 @@ export const RAW_SCHEMA = `
     as_of_date varchar, metric_id varchar not null, breakdown varchar, value double, unit varchar not null,
     line integer not null, quote varchar not null, label varchar not null, flags varchar not null, note varchar
   );
+  -- Official reference figures (GUS BDL: population, social-assistance beneficiaries), one per centre ×
+  -- measure × year, with their provenance; filled from $OBS_DATA_DIR/reference/ (npm run reference).
+  create table raw.reference_figures (
+    centre_id varchar not null, teryt varchar not null, measure varchar not null, year integer not null,
+    reference_date date, value double not null, variable_id varchar not null, unit_id varchar not null,
+    source_url varchar not null, retrieved_at timestamp not null, origin varchar not null
+  );
   create table raw.partitions (
     centre_id varchar not null, report_kind varchar not null, period_id varchar not null,
     period_kind varchar not null, deadline date not null, state varchar not null, document_id varchar,
