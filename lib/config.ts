@@ -22,6 +22,8 @@ export function dataPaths(dir = dataDir()) {
     /** The published read-only snapshot every reader opens. */
     published: resolve(dir, "warehouse", "published.duckdb"),
     postgres: resolve(dir, "postgres"),
+    /** Official reference figures (GUS BDL): figures.csv, units.csv, status.json, cache/ (npm run reference). */
+    reference: resolve(dir, "reference"),
     dashboards: resolve(dir, "dashboards"),
   };
 }

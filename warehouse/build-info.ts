@@ -7,6 +7,8 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { dataPaths } from "../lib/config.ts";
+import { referencePaths } from "../sources/gus-bdl/store.ts";
 import { openDuckDb, queryRows } from "./duckdb.ts";
 import { extractionCodeVersion } from "./extract.ts";
 import { LAYERS, modelsDir } from "./models.ts";
@@ -24,6 +26,8 @@ export interface Fingerprint {
   models: string;
   /** The build code (warehouse/*.ts). */
   engine: string;
+  /** The official reference figures every build loads ($OBS_DATA_DIR/reference/figures.csv; "none" without). */
+  reference: string;
 }
 
 const hashFiles = async (dir: string, keep: (name: string) => boolean, prefix = "") => {
@@ -33,16 +37,27 @@ const hashFiles = async (dir: string, keep: (name: string) => boolean, prefix = 
   return hash.digest("hex");
 };
 
-/** The current code's fingerprint. */
+/** The stored reference figures' version: a hash of figures.csv, "none" when nothing was fetched or imported. */
+export async function referenceDataVersion(): Promise<string> {
+  const bytes = await readFile(referencePaths(dataPaths().reference).figures).catch(() => null);
+  return bytes ? createHash("sha256").update(bytes).digest("hex").slice(0, 16) : "none";
+}
+
+/** The current code's (and reference data's) fingerprint. */
 export async function buildFingerprint(): Promise<Fingerprint> {
   const extraction = await extractionCodeVersion();
   const models = createHash("sha256");
   for (const layer of LAYERS)
     models.update(await hashFiles(join(modelsDir(), layer), (f) => /\.(sql|yml)$/.test(f), `${layer}/`));
   const engine = await hashFiles(WAREHOUSE_DIR, (f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
-  const parts = { extraction, models: models.digest("hex").slice(0, 16), engine: engine.slice(0, 16) };
+  const parts = {
+    extraction,
+    models: models.digest("hex").slice(0, 16),
+    engine: engine.slice(0, 16),
+    reference: await referenceDataVersion(),
+  };
   const fingerprint = createHash("sha256")
-    .update(`${parts.extraction}\n${parts.models}\n${parts.engine}`)
+    .update(`${parts.extraction}\n${parts.models}\n${parts.engine}\n${parts.reference}`)
     .digest("hex")
     .slice(0, 16);
   return { fingerprint, ...parts };
@@ -58,7 +73,8 @@ export async function recordBuildInfo(
   await connection.run(
     `create or replace table ${BUILD_INFO} as
      select $fingerprint::varchar as fingerprint, $kind::varchar as kind, current_timestamp as built_at,
-         $extraction::varchar as extraction, $models::varchar as models, $engine::varchar as engine`,
+         $extraction::varchar as extraction, $models::varchar as models, $engine::varchar as engine,
+         $reference::varchar as reference`,
     { ...f, kind },
   );
 }
@@ -75,6 +91,7 @@ export async function readBuildInfo(
     extraction: part("extraction"),
     models: part("models"),
     engine: part("engine"),
+    reference: part("reference"),
   };
 }
 

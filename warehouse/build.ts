@@ -36,6 +36,7 @@ import {
   loadCachedRaw,
   loadPartitions,
   loadRaw,
+  loadReferenceFigures,
   loadSeeds,
   RAW_SCHEMA,
   type RawPartition,
@@ -257,6 +258,9 @@ async function fullBuild(opts: BuildOptions): Promise<BuildResult> {
     await connection.run(RAW_SCHEMA);
     const observations = await loadCachedRaw(connection, extracted, log);
     await loadPartitions(connection, opts.partitions ?? []);
+    // An incremental build keeps the snapshot's: its fingerprint says they are the same (build-info.ts).
+    const reference = await loadReferenceFigures(connection);
+    if (reference > 0) log(`  loaded ${reference} official reference figures (GUS BDL)`);
     await opts.afterLoad?.(connection);
     log(`  loaded ${extracted.length} documents, ${observations} figures`);
     clock.mark("load");

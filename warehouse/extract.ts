@@ -31,7 +31,8 @@ export async function extractionCodeVersion(): Promise<string> {
     )) {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
-        if (e.name !== "documents" && e.name !== "fixtures") await walk(p);
+        // gus-bdl is the reference-data connector, not a centre: it extracts nothing from documents.
+        if (e.name !== "documents" && e.name !== "fixtures" && e.name !== "gus-bdl") await walk(p);
       } else if (/\.(ts|csv)$/.test(e.name) && !e.name.endsWith(".test.ts")) {
         hash.update(relative(BUNDLED_DIR, p)).update(await readFile(p));
       }

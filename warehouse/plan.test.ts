@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { Fingerprint } from "./build-info.ts";
 import { planBuild } from "./plan.ts";
 
-const fingerprint: Fingerprint = { fingerprint: "f1", extraction: "e1", models: "m1", engine: "b1" };
+const fingerprint: Fingerprint = {
+  fingerprint: "f1",
+  extraction: "e1",
+  models: "m1",
+  engine: "b1",
+  reference: "r1",
+};
 const doc = (documentId: string, centreId: string) => ({ documentId, centreId });
 const known = [doc("a1", "wroclaw"), doc("b1", "katowice")];
 const snapshot = (documentIds: string[], build: Partial<Fingerprint> | null = fingerprint) => ({
@@ -45,6 +51,46 @@ describe("planBuild: one decision between a full and an incremental build, and w
     const none = planBuild({ known, snapshot: snapshot(["a1"], null), fingerprint });
     expect(none).toMatchObject({ kind: "full", reason: "code changed" });
     expect(none.why).toMatch(/does not say what it was built from/);
+  });
+
+  it("builds in full when only the official reference figures changed, and says so", () => {
+    const built = { fingerprint: "f0", extraction: "e1", models: "m1", engine: "b1", reference: "r0" };
+    const plan = planBuild({ known, snapshot: snapshot(["a1", "b1"], built), fingerprint });
+    expect(plan).toEqual({
+      kind: "full",
+      reason: "reference changed",
+      why: "the official reference figures changed (npm run reference): a full build",
+    });
+    // Even with new documents waiting: the reference figures are read by every centre's rates.
+    const withNew = planBuild({
+      known: [...known, doc("c1", "jaworzno")],
+      snapshot: snapshot(["a1"], built),
+      fingerprint,
+    });
+    expect(withNew).toMatchObject({ kind: "full", reason: "reference changed" });
+    // Reference data removed (figures.csv gone).
+    const removed = planBuild({
+      known,
+      snapshot: snapshot(["a1", "b1"], built),
+      fingerprint: { ...fingerprint, reference: "none" },
+    });
+    expect(removed.why).toMatch(/reference figures were removed/);
+    // Code and reference data both changed: the code reason, naming both.
+    const both = planBuild({
+      known,
+      snapshot: snapshot(["a1", "b1"], { ...built, models: "m0" }),
+      fingerprint,
+    });
+    expect(both).toMatchObject({ kind: "full", reason: "code changed" });
+    expect(both.why).toMatch(/\(the models, the official reference figures changed\)/);
+    // Same reference data, nothing new: up to date.
+    expect(
+      planBuild({
+        known,
+        snapshot: snapshot(["a1", "b1"], { ...built, fingerprint: "f1", reference: "r1" }),
+        fingerprint,
+      }),
+    ).toMatchObject({ kind: "up to date" });
   });
 
   it("builds in full when a published document is no longer known", () => {

@@ -7,7 +7,7 @@
 import type { Fingerprint, SnapshotInfo } from "./build-info.ts";
 
 /** Why a build is full. */
-export type FullReason = "forced" | "no snapshot" | "code changed" | "document gone";
+export type FullReason = "forced" | "no snapshot" | "code changed" | "reference changed" | "document gone";
 
 export type BuildPlan =
   | { kind: "full"; reason: FullReason; why: string }
@@ -32,7 +32,8 @@ export interface PlanInput {
   force?: string;
 }
 
-const PARTS: { key: keyof Omit<Fingerprint, "fingerprint">; what: string }[] = [
+/** The parts of the fingerprint that are code (the reference figures are data: their own reason). */
+const PARTS: { key: keyof Omit<Fingerprint, "fingerprint" | "reference">; what: string }[] = [
   { key: "extraction", what: "the extraction code or seeds" },
   { key: "models", what: "the models" },
   { key: "engine", what: "the build code" },
@@ -48,11 +49,24 @@ export function planBuild(input: PlanInput): BuildPlan {
     return { kind: "full", reason: "no snapshot", why: "nothing is published yet: a full build" };
   if (snapshot.build?.fingerprint !== fingerprint.fingerprint) {
     const built = snapshot.build;
+    // Only the official reference figures changed (npm run reference): every rate reads them, so a full build.
+    const codeSame = built && PARTS.every((p) => built[p.key] === fingerprint[p.key]);
+    if (codeSame && built.reference !== undefined && built.reference !== fingerprint.reference)
+      return {
+        kind: "full",
+        reason: "reference changed",
+        why:
+          fingerprint.reference === "none"
+            ? "the official reference figures were removed: a full build"
+            : "the official reference figures changed (npm run reference): a full build",
+      };
     const changed = built
       ? PARTS.filter((p) => built[p.key] !== undefined && built[p.key] !== fingerprint[p.key]).map(
           (p) => p.what,
         )
       : [];
+    if (built?.reference !== undefined && built.reference !== fingerprint.reference)
+      changed.push("the official reference figures");
     const what = changed.length > 0 ? changed.join(", ") : "the code, models or seeds";
     return {
       kind: "full",

@@ -7,7 +7,9 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type DuckDBAppender, type DuckDBConnection, listValue } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
+import { readFigures } from "../sources/gus-bdl/store.ts";
 import { SEEDS_DIR } from "../sources/lib/catalogue.ts";
+import { centreCatalogue } from "../sources/lib/centres.ts";
 import { queryRows } from "./duckdb.ts";
 import { type ExtractionResult, extractionCodeVersion, extractKnownDocument } from "./extract.ts";
 import { type Log, silent } from "./log.ts";
@@ -87,6 +89,39 @@ export async function loadPartitions(
     a.endRow();
   }
   a.closeSync();
+}
+
+/**
+ * Load the stored official reference figures ($OBS_DATA_DIR/reference/figures.csv, written by `npm run
+ * reference`) into raw.reference_figures: those of the gminas that are centres (by TERYT), each with its
+ * centre. None stored: the table stays empty (rates then say "brak liczby mieszkańców"). A damaged file
+ * fails the build: it is never read as "no data". Returns the number of figures loaded.
+ */
+export async function loadReferenceFigures(connection: DuckDBConnection): Promise<number> {
+  const centres = new Map([...centreCatalogue().values()].map((c) => [c.teryt, c.centre_id]));
+  const figures = await readFigures(dataPaths().reference);
+  const a = await connection.createAppender("reference_figures", "raw");
+  let count = 0;
+  for (const f of figures) {
+    const centre = centres.get(f.teryt);
+    if (centre === undefined) continue;
+    a.appendVarchar(centre);
+    a.appendVarchar(f.teryt);
+    a.appendVarchar(f.measure);
+    a.appendInteger(f.year);
+    if (f.reference_date === null) a.appendNull();
+    else a.appendVarchar(f.reference_date);
+    a.appendDouble(f.value);
+    a.appendVarchar(f.variable_id);
+    a.appendVarchar(f.unit_id);
+    a.appendVarchar(f.source_url);
+    a.appendVarchar(timestampText(new Date(f.retrieved_at)) ?? "");
+    a.appendVarchar(f.origin);
+    a.endRow();
+    count++;
+  }
+  a.closeSync();
+  return count;
 }
 
 /** The seeds (models/seeds/*.csv) as tables of text: seeds.centres, seeds.metrics, seeds.breakdowns. */
