@@ -71,6 +71,7 @@ export const Payloads = {
     sourceId: z.string().optional(),
   }),
   check_freshness: z.object({ ...Cron, round: z.string().optional() }),
+  fetch_reference: z.object({ ...Cron }),
 } as const;
 
 export type TaskName = keyof typeof Payloads;
@@ -89,6 +90,7 @@ declare global {
       build_dashboards: Payload<"build_dashboards">;
       collect_reports: Payload<"collect_reports">;
       check_freshness: Payload<"check_freshness">;
+      fetch_reference: Payload<"fetch_reference">;
     }
   }
 }
@@ -150,6 +152,9 @@ export function jobSpec<T extends TaskName>(task: T, payload: Payload<T>): TaskS
     }
     case "check_freshness":
       return { jobKey: "check_freshness", maxAttempts: 5 };
+    case "fetch_reference":
+      // One attempt: the client retries within the round itself; the next round tries again.
+      return { jobKey: "fetch_reference", queueName: "reference", maxAttempts: 1 };
   }
   throw new Error(`unknown task ${task}`);
 }

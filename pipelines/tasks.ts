@@ -8,6 +8,7 @@ import checkFreshness from "./tasks/check_freshness.ts";
 import collectReports from "./tasks/collect_reports.ts";
 import discoverDocuments from "./tasks/discover_documents.ts";
 import extractDocument from "./tasks/extract_document.ts";
+import fetchReference from "./tasks/fetch_reference.ts";
 import publishWarehouse from "./tasks/publish_warehouse.ts";
 import runDataTests from "./tasks/run_data_tests.ts";
 
@@ -21,6 +22,7 @@ export const TASKS: readonly TaskFactory[] = [
   buildDashboards,
   collectReports,
   checkFreshness,
+  fetchReference,
 ];
 
 export function taskList(ctx: PipelineContext): TaskList {

@@ -24,6 +24,7 @@ describe("the crontab", () => {
       "collect_year",
       "collect_year_follow_up",
       "daily_freshness",
+      "yearly_reference",
     ]);
     for (const l of lines) expect(TASK_NAMES).toContain(l.task);
     const text = readFileSync(CRONTAB_FILE, "utf8");
@@ -44,6 +45,11 @@ describe("the crontab", () => {
     const round = readCrontab().find((l) => l.id === "collect_year")?.item;
     expect(round?.payload).toEqual({ round: "year" });
     expect(round?.options.backfillPeriod).toBe(30 * 24 * 3600 * 1000);
+  });
+
+  it("fetches the official reference figures once a year, in May, without catching up missed years", () => {
+    expect(fire("yearly_reference", "2026-12-03T12:00:00Z")).toBe("2027-05-15T04:00:00.000Z");
+    expect(readCrontab().find((l) => l.id === "yearly_reference")?.item.options.backfillPeriod).toBeFalsy();
   });
 
   it("refuses a line without its own ?id=, an unknown task, or a payload its task does not take", () => {
