@@ -1,0 +1,103 @@
+/**
+ * The offline path as a user takes it: `npm run reference -- import` of a BDL website export, then
+ * `npm run refresh` and `npm run sql`: the four centres' population with its provenance in
+ * staging.stg_reference_figures; the planner makes the next build full because the reference data changed;
+ * a rejected file changes nothing. No network.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDataDir, npmRun, sqlJson } from "../helpers/cli.ts";
+import { FIXTURES } from "./bdl-server.ts";
+
+describe("npm run reference -- import, then refresh", () => {
+  const dataDir = freshDataDir("obs-reference-");
+  const previous = process.env.OBS_DATA_DIR;
+  beforeAll(() => {
+    process.env.OBS_DATA_DIR = dataDir;
+  });
+  afterAll(() => {
+    if (previous === undefined) delete process.env.OBS_DATA_DIR;
+    else process.env.OBS_DATA_DIR = previous;
+  });
+
+  it("has --help on every command", () => {
+    for (const sub of ["fetch", "import", "units", "status"]) {
+      const r = npmRun("reference", [sub, "--help"], dataDir);
+      expect(r.status, sub).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: npm run reference -- ${sub}`));
+    }
+    expect(npmRun("reference", ["--help"], dataDir).stdout).toMatch(/Commands:\n {2}fetch/);
+  });
+
+  it("without reference data the build has an empty staging.stg_reference_figures", () => {
+    expect(npmRun("refresh", [], dataDir).status).toBe(0);
+    expect(sqlJson(dataDir, "select count(*)::int as n from staging.stg_reference_figures")).toEqual([
+      { n: 0 },
+    ]);
+  });
+
+  it("rejects a file of another layout, naming it and the reason, and changes nothing", () => {
+    const bad = join(dataDir, "nie-bdl.csv");
+    writeFileSync(bad, "TERYT,Nazwa,2023\n0264011,Wrocław,1\n");
+    const r = npmRun("reference", ["import", bad], dataDir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /✗ import odrzucony: nie-bdl\.csv: to nie jest eksport CSV z BDL.*Dane referencyjne bez zmian — import rejected/,
+    );
+    expect(npmRun("reference", ["status"], dataDir).stdout).toMatch(/brak — no reference figures/);
+  });
+
+  it("imports the export: the next build is full because the reference data changed, and shows the population with its provenance", async () => {
+    const r = npmRun("reference", ["import", join(FIXTURES, "ludnosc-2019-2024.csv")], dataDir);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /✓ zaimportowano 29 liczb \(population_31_dec, zmienna 72305, lata 2019, 2020, 2021, 2022, 2023, 2024\) z ludnosc-2019-2024\.csv/,
+    );
+    const status = npmRun("reference", ["status"], dataDir).stdout;
+    expect(status).toMatch(
+      /population_31_dec: 29 liczb, lata 2019–2024, ośrodki: jaworzno, katowice, kedzierzyn-kozle, wroclaw; źródło: bdl-csv:ludnosc-2019-2024\.csv/,
+    );
+
+    // The planner (as the service's build task asks it): a full build, and why.
+    const { planFromStore } = await import("../../warehouse/refresh.ts");
+    const plan = await planFromStore();
+    expect(plan).toMatchObject({ kind: "full", reason: "reference changed" });
+
+    expect(npmRun("refresh", [], dataDir).status).toBe(0);
+    const rows = sqlJson<Record<string, unknown>>(
+      dataDir,
+      `select centre_id, measure, year, reference_date::varchar as reference_date, value, variable_id, unit_id,
+         source_url, origin, retrieved_at is not null as dated
+       from staging.stg_reference_figures where year = 2023 order by centre_id`,
+    );
+    expect(rows).toEqual(
+      [
+        ["jaworzno", "2468011", 88949],
+        ["katowice", "2469011", 282815],
+        ["kedzierzyn-kozle", "1603011", 58895],
+        ["wroclaw", "0264011", 673923],
+      ].map(([centre_id, teryt, value]) => ({
+        centre_id,
+        measure: "population_31_dec",
+        year: 2023,
+        reference_date: "2023-12-31",
+        value,
+        variable_id: "72305",
+        // No register fetched on this machine: the unit is named by its TERYT code.
+        unit_id: `teryt:${teryt}`,
+        source_url: "bdl-csv:ludnosc-2019-2024.csv (kolumna „ogółem;2023;[osoba]”)",
+        origin: "bdl-csv:ludnosc-2019-2024.csv",
+        dated: true,
+      })),
+    );
+    // Bolesławiec is in the export but not a centre: not loaded (it stays in figures.csv for a grown seed).
+    expect(sqlJson(dataDir, "select count(*)::int as n from staging.stg_reference_figures")).toEqual([
+      { n: 24 },
+    ]);
+    expect(readFileSync(join(dataDir, "reference", "figures.csv"), "utf8")).toMatch(
+      /^0201011,population_31_dec,2019,/m,
+    );
+  });
+});
