@@ -4,13 +4,14 @@
  * a changed unit list. Each failure keeps the last good data byte for byte and says what happened, in
  * Polish and English. No test reaches the network.
  */
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchReference } from "../../sources/gus-bdl/fetch.ts";
 import { readFigures, readStatus } from "../../sources/gus-bdl/store.ts";
-import { freshDataDir } from "../helpers/cli.ts";
+import { freshDataDir, ROOT } from "../helpers/cli.ts";
 import { startBdlServer } from "./bdl-server.ts";
 
 const YEARS = [2019, 2020, 2021, 2022, 2023, 2024];
@@ -187,5 +188,79 @@ describe("the BDL connector (recorded responses, local server)", () => {
     expect(server.requests.length).toBe(from);
     expect(stored()).toBe(good);
     writeFileSync(join(dir, "requests.json"), "[]");
+  });
+});
+
+/** `npm run reference -- …` as a user runs it, without blocking the local server (async spawn). */
+function reference(args: string[], dataDir: string, env: Record<string, string>) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", "reference", "--", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, OBS_DATA_DIR: dataDir, FORCE_COLOR: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding("utf8").on("data", (s: string) => {
+      stderr += s;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe("npm run reference against the local server", () => {
+  let server: Awaited<ReturnType<typeof startBdlServer>>;
+  const dataDir = freshDataDir("obs-bdl-cli-");
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    server = await startBdlServer();
+    env = { OBS_BDL_BASE_URL: server.baseUrl, OBS_BDL_CLIENT_ID: "test-key", OBS_BDL_BACKOFF_MS: "10" };
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("fetch, status, then a 5xx fetch that exits 1 keeping the data; units for growing the seed", async () => {
+    const ok = await reference(["fetch", "--years", "2019-2024"], dataDir, env);
+    expect(ok.stdout).toMatch(/^✓ pobrano z BDL 71 liczb dla 4 ośrodków/);
+    expect(ok.status).toBe(0);
+    const figures = readFileSync(join(dataDir, "reference", "figures.csv"), "utf8");
+    const status = await reference(["status"], dataDir, env);
+    expect(status.stdout).toMatch(
+      /assistance_beneficiaries: 24 liczb, lata 2019–2024, ośrodki: jaworzno, katowice, kedzierzyn-kozle, wroclaw; źródło: bdl-api/,
+    );
+    expect(status.stdout).toMatch(/Wykaz gmin BDL: 8 jednostek/);
+
+    server.setFault({ kind: "503" });
+    const failed = await reference(["fetch", "--years", "2019-2024", "--max-age-days", "0"], dataDir, env);
+    server.setFault({ kind: "none" });
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toMatch(
+      /^✗ pobieranie z BDL nie powiodło się: BDL nie odpowiedział poprawnie \(HTTP 503\)/,
+    );
+    expect(failed.stdout).toMatch(/the last good reference data is kept/);
+    expect(failed.stderr).toMatch(/ponawiam za/);
+    expect(readFileSync(join(dataDir, "reference", "figures.csv"), "utf8")).toBe(figures);
+    expect((await reference(["status"], dataDir, env)).stdout).toMatch(
+      /Ostatnia próba \(fetch, .*\): ✗ .*\nOstatnia udana \(fetch/,
+    );
+
+    const seed = await reference(["units", "--centres-csv"], dataDir, env);
+    expect(seed.status).toBe(0);
+    const lines = seed.stdout.trim().split("\n");
+    expect(lines[0]).toBe(
+      "teryt,centre_id,name_pl,name_genitive,name_locative,centre_name_pl,voivodeship,powiat,gmina_type",
+    );
+    // The gminas not in the seed (kinds 1–3: not Nowogrodziec's town part), name forms left to a person.
+    expect(lines.slice(1)).toEqual([
+      "0201011,,Bolesławiec,,,Ośrodek Pomocy Społecznej – Bolesławiec,dolnośląskie,,gmina miejska",
+      "0201043,,Nowogrodziec,,,Ośrodek Pomocy Społecznej – Nowogrodziec,dolnośląskie,,gmina miejsko-wiejska",
+      "1603022,,Bierawa,,,Ośrodek Pomocy Społecznej – Bierawa,opolskie,,gmina wiejska",
+    ]);
+    expect(seed.stderr).toMatch(/BDL ich nie podaje/);
   });
 });
