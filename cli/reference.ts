@@ -216,7 +216,11 @@ if (sub === "fetch") {
     },
     async ({ values, positionals }) => {
       if (positionals.length > 1) throw new UsageError(`unexpected argument: ${positionals[1]}`);
-      const client = new BdlClient({ ...clientOptionsFromEnv(dir()), log: progress });
+      const client = new BdlClient({
+        ...clientOptionsFromEnv(dir()),
+        maxAgeMs: 30 * 86_400_000,
+        log: progress,
+      });
       let register: { teryt: string; unit_id: string; name: string; kind: string }[];
       try {
         register = await fetchRegister(client);

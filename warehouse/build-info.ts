@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
-import { referencePaths } from "../sources/gus-bdl/store.ts";
+import { readFiguresText, referenceVersionOf } from "../sources/gus-bdl/store.ts";
 import { openDuckDb, queryRows } from "./duckdb.ts";
 import { extractionCodeVersion } from "./extract.ts";
 import { LAYERS, modelsDir } from "./models.ts";
@@ -39,12 +39,14 @@ const hashFiles = async (dir: string, keep: (name: string) => boolean, prefix = 
 
 /** The stored reference figures' version: a hash of figures.csv, "none" when nothing was fetched or imported. */
 export async function referenceDataVersion(): Promise<string> {
-  const bytes = await readFile(referencePaths(dataPaths().reference).figures).catch(() => null);
-  return bytes ? createHash("sha256").update(bytes).digest("hex").slice(0, 16) : "none";
+  return referenceVersionOf(await readFiguresText(dataPaths().reference));
 }
 
-/** The current code's (and reference data's) fingerprint. */
-export async function buildFingerprint(): Promise<Fingerprint> {
+/**
+ * The current code's and reference data's fingerprint; `reference`: the version of the figures a build
+ * actually loaded (the stored ones by default).
+ */
+export async function buildFingerprint(reference?: string): Promise<Fingerprint> {
   const extraction = await extractionCodeVersion();
   const models = createHash("sha256");
   for (const layer of LAYERS)
@@ -54,7 +56,7 @@ export async function buildFingerprint(): Promise<Fingerprint> {
     extraction,
     models: models.digest("hex").slice(0, 16),
     engine: engine.slice(0, 16),
-    reference: await referenceDataVersion(),
+    reference: reference ?? (await referenceDataVersion()),
   };
   const fingerprint = createHash("sha256")
     .update(`${parts.extraction}\n${parts.models}\n${parts.engine}\n${parts.reference}`)
@@ -63,12 +65,13 @@ export async function buildFingerprint(): Promise<Fingerprint> {
   return { fingerprint, ...parts };
 }
 
-/** Record in a build what it was built from. */
+/** Record in a build what it was built from: this code, and the reference figures it holds (`reference`, their version). */
 export async function recordBuildInfo(
   connection: DuckDBConnection,
   kind: "full" | "incremental",
+  reference?: string,
 ): Promise<void> {
-  const f = await buildFingerprint();
+  const f = await buildFingerprint(reference);
   await connection.run("create schema if not exists meta");
   await connection.run(
     `create or replace table ${BUILD_INFO} as

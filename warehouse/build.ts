@@ -260,13 +260,13 @@ async function fullBuild(opts: BuildOptions): Promise<BuildResult> {
     await loadPartitions(connection, opts.partitions ?? []);
     // An incremental build keeps the snapshot's: its fingerprint says they are the same (build-info.ts).
     const reference = await loadReferenceFigures(connection);
-    if (reference > 0) log(`  loaded ${reference} official reference figures (GUS BDL)`);
+    if (reference.count > 0) log(`  loaded ${reference.count} official reference figures (GUS BDL)`);
     await opts.afterLoad?.(connection);
     log(`  loaded ${extracted.length} documents, ${observations} figures`);
     clock.mark("load");
     faultPoint("build:after-load");
     const { models, steps } = await runModels(connection, { log });
-    await recordBuildInfo(connection, "full");
+    await recordBuildInfo(connection, "full", reference.version);
     clock.mark("models");
     await connection.run("checkpoint");
     clock.mark("checkpoint");
@@ -318,7 +318,8 @@ async function incrementalBuild(
   clock.mark("copy");
   return inBuildFile(buildPath, async (connection) => {
     // Planned against the published snapshot's build info: it must still be what was copied.
-    if ((await readBuildInfo(connection))?.fingerprint !== (await buildFingerprint()).fingerprint)
+    const copied = await readBuildInfo(connection);
+    if (copied?.fingerprint !== (await buildFingerprint()).fingerprint)
       throw new Error("the published snapshot was replaced by one of other code since the build was planned");
     const given = new Map(opts.extracted?.map((d) => [d.doc.documentId, d]));
     const known = new Map(opts.known?.map((d) => [d.documentId, d]));
@@ -355,7 +356,8 @@ async function incrementalBuild(
       log,
       update: { centres, byCentre: DOCUMENT_TABLES, whole },
     });
-    await recordBuildInfo(connection, "incremental");
+    // The copied snapshot's reference figures, whatever the file holds by now.
+    await recordBuildInfo(connection, "incremental", copied.reference);
     clock.mark("models");
     const tested = await runDataTests(connection, changes, { log, models });
     clock.mark("tests");

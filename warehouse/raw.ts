@@ -7,7 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type DuckDBAppender, type DuckDBConnection, listValue } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
-import { readFigures } from "../sources/gus-bdl/store.ts";
+import { readFigures, readFiguresText, referenceVersionOf } from "../sources/gus-bdl/store.ts";
 import { SEEDS_DIR } from "../sources/lib/catalogue.ts";
 import { centreCatalogue } from "../sources/lib/centres.ts";
 import { queryRows } from "./duckdb.ts";
@@ -95,11 +95,15 @@ export async function loadPartitions(
  * Load the stored official reference figures ($OBS_DATA_DIR/reference/figures.csv, written by `npm run
  * reference`) into raw.reference_figures: those of the gminas that are centres (by TERYT), each with its
  * centre. None stored: the table stays empty (rates then say "brak liczby mieszkańców"). A damaged file
- * fails the build: it is never read as "no data". Returns the number of figures loaded.
+ * fails the build: it is never read as "no data". Returns the number of figures loaded and their version.
  */
-export async function loadReferenceFigures(connection: DuckDBConnection): Promise<number> {
+export async function loadReferenceFigures(
+  connection: DuckDBConnection,
+): Promise<{ count: number; version: string }> {
   const centres = new Map([...centreCatalogue().values()].map((c) => [c.teryt, c.centre_id]));
-  const figures = await readFigures(dataPaths().reference);
+  // One read: the version the build records is that of the figures it loaded, even if a fetch replaces the file meanwhile.
+  const text = await readFiguresText(dataPaths().reference);
+  const figures = await readFigures(dataPaths().reference, text);
   const a = await connection.createAppender("reference_figures", "raw");
   let count = 0;
   for (const f of figures) {
@@ -121,7 +125,7 @@ export async function loadReferenceFigures(connection: DuckDBConnection): Promis
     count++;
   }
   a.closeSync();
-  return count;
+  return { count, version: referenceVersionOf(text) };
 }
 
 /** The seeds (models/seeds/*.csv) as tables of text: seeds.centres, seeds.metrics, seeds.breakdowns. */

@@ -111,7 +111,9 @@ export class BdlClient {
   constructor(options: ClientOptions) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     // An option given as undefined (not set in the environment) keeps its default.
-    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ClientOptions;
+    const given = Object.fromEntries(
+      Object.entries(options).filter(([, v]) => v !== undefined),
+    ) as ClientOptions;
     this.opts = { timeoutMs: 30_000, retries: 4, backoffMs: 2000, maxWaitMs: 120_000, ...given };
   }
 

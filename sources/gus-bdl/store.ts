@@ -4,6 +4,7 @@
  * (status.json). Each file is replaced whole (files.ts), so a failed fetch or import leaves the last good
  * data as it was. Every build loads figures.csv (warehouse/raw.ts).
  */
+import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { csvFormat, csvParse } from "d3";
@@ -95,14 +96,23 @@ export function referencePaths(dir: string) {
   };
 }
 
-/** The stored figures; [] when none were ever fetched or imported. A damaged file is an error, never "no data". */
-export async function readFigures(dir: string): Promise<ReferenceFigure[]> {
-  const text = await readFile(referencePaths(dir).figures, "utf8").catch((e: NodeJS.ErrnoException) => {
+/** The version of the stored figures (a build records it, the planner compares it): a hash of figures.csv, "none" without. */
+export const referenceVersionOf = (text: string | null) =>
+  text === null ? "none" : createHash("sha256").update(text).digest("hex").slice(0, 16);
+
+/** The stored figures' text, null when none were ever fetched or imported. */
+export async function readFiguresText(dir: string): Promise<string | null> {
+  return await readFile(referencePaths(dir).figures, "utf8").catch((e: NodeJS.ErrnoException) => {
     if (e.code === "ENOENT") return null;
     throw e;
   });
-  if (text === null) return [];
-  return csvParse(text).map((row, i) => {
+}
+
+/** The stored figures; [] when none were ever fetched or imported. A damaged file is an error, never "no data". */
+export async function readFigures(dir: string, text?: string | null): Promise<ReferenceFigure[]> {
+  const content = text === undefined ? await readFiguresText(dir) : text;
+  if (content === null) return [];
+  return csvParse(content).map((row, i) => {
     const parsed = ReferenceFigure.safeParse(row);
     if (!parsed.success)
       throw new Error(
