@@ -23,6 +23,16 @@ export class BdlFetchFailed extends Error {
   }
 }
 
+/** A failure worth another attempt (429, 5xx, timeout, network), with the wait BDL asked for (Retry-After). */
+class Retryable extends Error {
+  constructor(
+    readonly failure: BdlFetchFailed,
+    readonly waitMs: number | null,
+  ) {
+    super(failure.message);
+  }
+}
+
 /** The published limits (requests per window), anonymous and with a key. */
 export const LIMITS = {
   anonymous: [
@@ -194,59 +204,17 @@ export class BdlClient {
       await this.takeSlot();
       let wait = this.opts.backoffMs * 2 ** (attempt - 1);
       try {
-        const r = await fetch(url, {
-          headers: {
-            Accept: "application/json",
-            ...(this.opts.clientId ? { "X-ClientId": this.opts.clientId } : {}),
-          },
-          signal: AbortSignal.timeout(this.opts.timeoutMs),
-        });
-        if (r.ok) {
-          try {
-            return await r.text();
-          } catch (e) {
-            last = this.networkFailure(url, e);
-            continue;
-          }
-        }
-        await r.body?.cancel().catch(() => {});
-        if (r.status === 429 || r.status >= 500) {
-          const after = retryAfterMs(r.headers.get("retry-after"), this.now());
-          if (after !== null) wait = Math.max(wait, after);
-          last =
-            r.status === 429
-              ? new BdlFetchFailed(
-                  "limit",
-                  `BDL odmówił: przekroczono limit zapytań (HTTP 429) przy ${this.shown(url)} — rate limit hit`,
-                )
-              : new BdlFetchFailed(
-                  "server",
-                  `BDL nie odpowiedział poprawnie (HTTP ${r.status}) przy ${this.shown(url)} — server error`,
-                );
-          if (after !== null && after > this.opts.maxWaitMs) {
-            throw new BdlFetchFailed(
-              last.kind,
-              `${last.message}; BDL prosi o ponowienie za ${Math.ceil(after / 1000)} s (Retry-After) — try again later`,
-            );
-          }
-        } else if (r.status === 404) {
-          throw new BdlFetchFailed(
-            "not found",
-            `BDL nie zna adresu ${this.shown(url)} (HTTP 404) — not found`,
-          );
-        } else {
-          throw new BdlFetchFailed(
-            "server",
-            `BDL odrzucił zapytanie ${this.shown(url)} (HTTP ${r.status}) — request refused`,
-          );
-        }
+        return await this.once(url);
       } catch (e) {
-        if (e instanceof BdlFetchFailed) throw e;
-        last = this.networkFailure(url, e);
+        if (!(e instanceof Retryable)) throw e;
+        last = e.failure;
+        if (e.waitMs !== null) wait = Math.max(wait, e.waitMs);
+      } finally {
+        await this.slotDone();
       }
       if (attempt < attempts) {
         this.log(
-          `  ${last?.message ?? "?"}; ponawiam za ${(wait / 1000).toFixed(1)} s (próba ${attempt + 1} z ${attempts})`,
+          `  ${last.message}; ponawiam za ${(wait / 1000).toFixed(1)} s (próba ${attempt + 1} z ${attempts})`,
         );
         await sleep(wait);
       }
@@ -254,6 +222,49 @@ export class BdlClient {
     throw new BdlFetchFailed(
       last?.kind ?? "network",
       `${last?.message ?? "?"}; po ${attempts} próbach — gave up after ${attempts} attempts`,
+    );
+  }
+
+  /** One request: its text, or Retryable (429, 5xx, timeout, network), or BdlFetchFailed for good. */
+  private async once(url: string): Promise<string> {
+    let r: globalThis.Response;
+    try {
+      r = await fetch(url, {
+        headers: {
+          Accept: "application/json",
+          ...(this.opts.clientId ? { "X-ClientId": this.opts.clientId } : {}),
+        },
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+      if (r.ok) return await r.text();
+    } catch (e) {
+      throw new Retryable(this.networkFailure(url, e), null);
+    }
+    await r.body?.cancel().catch(() => {});
+    if (r.status === 429 || r.status >= 500) {
+      const after = retryAfterMs(r.headers.get("retry-after"), this.now());
+      const failure =
+        r.status === 429
+          ? new BdlFetchFailed(
+              "limit",
+              `BDL odmówił: przekroczono limit zapytań (HTTP 429) przy ${this.shown(url)} — rate limit hit`,
+            )
+          : new BdlFetchFailed(
+              "server",
+              `BDL nie odpowiedział poprawnie (HTTP ${r.status}) przy ${this.shown(url)} — server error`,
+            );
+      if (after !== null && after > this.opts.maxWaitMs)
+        throw new BdlFetchFailed(
+          failure.kind,
+          `${failure.message}; BDL prosi o ponowienie za ${Math.ceil(after / 1000)} s (Retry-After) — try again later`,
+        );
+      throw new Retryable(failure, after);
+    }
+    if (r.status === 404)
+      throw new BdlFetchFailed("not found", `BDL nie zna adresu ${this.shown(url)} (HTTP 404) — not found`);
+    throw new BdlFetchFailed(
+      "server",
+      `BDL odrzucił zapytanie ${this.shown(url)} (HTTP ${r.status}) — request refused`,
     );
   }
 
@@ -307,6 +318,16 @@ export class BdlClient {
     }
     this.requests.push(this.now());
     this.requestCount++;
+  }
+
+  /**
+   * A request is counted from when its answer came (or it failed), not from when it left: BDL counts it
+   * when it arrives, which is after it left and before the answer, so a window counted from the answer
+   * is never shorter than BDL's, however late a request arrives.
+   */
+  private async slotDone(): Promise<void> {
+    if (!this.requests?.length) return;
+    this.requests[this.requests.length - 1] = this.now();
     await mkdir(this.opts.dir, { recursive: true });
     await atomicWrite(this.requestsFile, JSON.stringify(this.requests));
   }
