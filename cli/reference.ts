@@ -145,6 +145,9 @@ function parseYears(text: string | undefined): number[] {
 }
 
 const dir = () => dataPaths().reference;
+const LOAD_HINT =
+  "Do hurtowni trafią przy następnej budowie: npm run refresh (usługa: przy nocnym przebiegu) — " +
+  "the next build loads them (npm run refresh, or the service's nightly catch-up)";
 const sub = process.argv[2];
 const common = { help: { type: "boolean", short: "h" } } as const;
 
@@ -176,6 +179,7 @@ if (sub === "fetch") {
       });
       for (const n of r.notes) progress(`  ! ${n}`);
       process.stdout.write(`${forTerminal(r.ok ? `✓ ${r.message}` : `✗ ${r.message}`)}\n`);
+      if (r.ok && r.added + r.changed > 0) progress(LOAD_HINT);
       return r.ok ? 0 : 1;
     },
   );
@@ -204,6 +208,7 @@ if (sub === "fetch") {
         sourceUrl: values["source-url"],
       });
       process.stdout.write(`${forTerminal(r.ok ? `✓ ${r.message}` : `✗ ${r.message}`)}\n`);
+      if (r.ok) progress(LOAD_HINT);
       return r.ok ? 0 : 1;
     },
   );
