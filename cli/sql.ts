@@ -33,7 +33,7 @@ result prints nothing and exits 1: narrow the query (WHERE, LIMIT), print its fi
 Tables: marts.fct_observation, marts.dim_centre, marts.dim_period, marts.dim_metric,
 marts.dim_breakdown, marts.dim_document, marts.families, marts.assistance_reasons,
 marts.niebieska_karta, marts.staffing, marts.coverage, marts.data_quality, marts.observation_history,
-marts.partition_status.
+marts.partition_status, marts.population, marts.rates, marts.comparable.
 
 Options:
   -f, --format   table (default), csv or json; with --out csv or json (by default from FILE's extension)

@@ -70,6 +70,17 @@ const PAGE_COLUMNS: Record<string, string[]> = {
     "note_pl",
     "numerator_observation_id",
     "denominator_observation_id",
+    "verdict",
+    "legal_basis_pl",
+    "formula_pl",
+    "is_estimate",
+    "numerator_label_pl",
+    "denominator_label_pl",
+    "population_source",
+    "population_date",
+    "families_assistance_ended",
+    "subtracted_observation_id",
+    "flags",
     "rank",
   ],
   "quality.json": ["centre_id", "centre_name", "warnings", "infos"],
@@ -262,6 +273,17 @@ describe("data loaders on a freshly published snapshot", () => {
       (r) => r.centre_id === "katowice" && r.measure === "families_per_family_assistant",
     );
     expect(katowice?.numerator).toBe(291);
+    // families counted over the whole year are not judged against the "at a time" limit
+    expect(katowice).toMatchObject({
+      verdict: "nieporównywalne",
+      exceeds_norm: null,
+      formula_pl: "291 / 16",
+    });
+    expect(
+      rows.find(
+        (r) => r.centre_id === "kedzierzyn-kozle" && r.measure === "families_per_family_assistant_year_end",
+      ),
+    ).toMatchObject({ verdict: "w normie", formula_pl: "(74 − 21) / 4", numerator: 53 });
     // the page ships ids only; "skąd ta liczba?" finds the figure in the centre's own file
     const figures = new Map(
       (
@@ -382,7 +404,7 @@ describe("data loaders on a freshly published snapshot", () => {
     const csv = members.get("families.csv")?.toString("utf8") ?? "";
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv.split("\r\n")[0]).toBe(
-      "\ufeffcentre_id;period_id;period_kind;year;half;families_assisted;families_social_work;families_social_work_only;families_family_benefits;families_alimony_fund",
+      "\ufeffcentre_id;period_id;period_kind;year;half;families_assisted;families_social_work;families_social_work_only;families_family_benefits;families_alimony_fund;flags;flagged_metrics",
     );
     expect(members.get("assistance_reasons.csv")?.toString()).toMatch(/;0,\d+;/); // shares with a decimal comma
     expect(members.get("families.parquet")?.subarray(0, 4).toString()).toBe("PAR1");
@@ -426,6 +448,26 @@ describe("data loaders on a freshly published snapshot", () => {
     expect(body).toContain("year/families_assisted.json");
     const wroclaw = index.centres.findIndex((c) => c.centre_id === "wroclaw");
     expect(body).toContain(`[${wroclaw},0,10309]`); // flags, corrected and as_of_date at their defaults
+    // each figure's rate per 10,000 residents comes from marts.rates, with its formula and population source:
+    // Wrocław 2013 has the report's own population (631 235, year assumed), the other cities none (null)
+    const member = (name: string) => {
+      const at = tar.stdout.indexOf(Buffer.from(name));
+      const size = Number.parseInt(tar.stdout.subarray(at + 124, at + 136).toString(), 8);
+      return JSON.parse(tar.stdout.subarray(at + 512, at + 512 + size).toString("utf8"));
+    };
+    const assistants = member("year/families_with_family_assistant--wma.json") as {
+      rates: (number | null)[];
+      rate_texts: string[];
+      rows: number[][];
+      periods: { period_id: string }[];
+    };
+    const i2013 = assistants.rows.findIndex((r) => assistants.periods[r[1] as number]?.period_id === "2013");
+    expect(assistants.rates[i2013]).toBeCloseTo((90 / 631235) * 10000, 9);
+    expect(assistants.rate_texts).toContainEqual(
+      expect.stringMatching(/^90 \/ 631 235 × 10 000 \(ludność: sprawozdanie/),
+    );
+    const katowice = member("year/families_with_family_assistant.json") as { rates?: unknown };
+    expect(katowice.rates).toBeUndefined(); // no population for any city's total: nothing invented
   });
 
   it("gives Rodziny one centre's reasons per file, each with the id of its figure", () => {

@@ -91,6 +91,28 @@ export async function suppressSmallCounts(path: string): Promise<SuppressionSumm
         await run(`update ${t} as t set ${texts.map((c) => (c === "quote" ? `quote = '${HIDDEN_QUOTE}'` : `${c} = null`)).join(", ")}
           where exists (select 1 from suppressed s where ${sameSentence.join(" or ")})`);
       }
+      // a derived figure (a rate, a harmonised total, year − H1, a ratio) would give a hidden count back
+      // through its value, its formula text or its note: hidden too, wherever it cites a hidden figure
+      if (cols.has("source_ids")) {
+        const derived = [
+          "value",
+          "rate_per_10k",
+          "formula_pl",
+          "rate_formula_pl",
+          "numerator",
+          "denominator",
+          "ratio",
+          "exceeds_norm",
+        ]
+          .filter((c) => cols.has(c))
+          .map((c) => `${c} = null`);
+        if (cols.has("note_pl")) derived.push(`note_pl = '${HIDDEN_QUOTE}'`);
+        if (cols.has("verdict")) derived.push("verdict = 'brak danych'");
+        if (cols.has("flags")) derived.push("flags = list_append(coalesce(flags, []), 'suppressed')");
+        if (derived.length > 0)
+          await run(`update ${t} set ${derived.join(", ")}
+            where list_has_any(source_ids, (select list(observation_id) from suppressed))`);
+      }
       if (cols.has("numerator_observation_id")) {
         await run(`update ${t} set numerator = null, ratio = null, exceeds_norm = null
           where numerator_observation_id in (select observation_id from suppressed)`);

@@ -31,6 +31,8 @@ export interface CentreData {
   observations: Omit<Observation, "centre_name" | "document_title" | "file_name" | "issued_on">[];
   documents: CentreDocument[];
   staffing: Record<string, unknown>[];
+  /** rates per 10,000 residents of this centre's counts (marts.rates), only where a population exists */
+  rates?: Record<string, unknown>[];
   quality: Record<string, unknown>[];
   /** metrics other centres report with a value and this centre never does */
   absent: { metric_id: string; metric_label: string }[];
@@ -91,8 +93,11 @@ export interface SeriesFile {
   flagsets: string[][];
   /** [centre index, period index, value, flag-set index = 0, corrected 0/1 = 0, as_of_date = the period's] */
   rows: [number, number, number | null, number?, number?, (string | null)?][];
-  /** residents of the row's centre in its year (for rates per 10,000), aligned with rows; absent when none */
-  residents?: (number | null)[];
+  /** each row's rate per 10,000 residents (marts.rates), aligned with rows; absent when none has one */
+  rates?: (number | null)[];
+  /** each row's index in rate_texts: the rate's formula and population source ("291 / 293 000 × 10 000 (…)") */
+  rate_notes?: (number | null)[];
+  rate_texts?: string[];
 }
 
 /** One centre's reasons for assistance (data/reasons/[centre].json.ts). */
@@ -116,7 +121,8 @@ export function seriesRows(file: SeriesFile, centres: { centre_id: string; name_
       flags: file.flagsets[f] ?? [],
       is_corrected: corrected === 1,
       as_of_date: asOf.length > 0 ? (asOf[0] ?? null) : period.as_of_date,
-      residents: file.residents?.[i] ?? null,
+      rate_per_10k: file.rates?.[i] ?? null,
+      rate_note: file.rate_texts?.[file.rate_notes?.[i] ?? -1] ?? null,
     };
   });
 }
@@ -129,15 +135,25 @@ export interface FigureKey {
   breakdown?: string | null;
   line?: number | null;
   observation_id?: string | null;
+  /**
+   * A derived figure (a ratio, a rate, a harmonised total, year − H1): the formula it was computed by
+   * ("412 − 209") and the ids of the figures it came from, each shown with its own source. Ids that are no
+   * figure of a report (an official GUS figure, "bdl:<variable>:<unit>:<year>") are named by `official_pl`.
+   */
+  formula?: string | null;
+  source_ids?: string[] | null;
+  official_pl?: string | null;
 }
 
 const matches = (o: Observation, k: FigureKey) =>
-  k.observation_id
-    ? o.observation_id === k.observation_id
-    : o.period_id === k.period_id &&
-      o.metric_id === k.metric_id &&
-      (o.breakdown ?? null) === (k.breakdown ?? null) &&
-      (k.line == null || o.line === k.line);
+  k.source_ids
+    ? k.source_ids.includes(o.observation_id)
+    : k.observation_id
+      ? o.observation_id === k.observation_id
+      : o.period_id === k.period_id &&
+        o.metric_id === k.metric_id &&
+        (o.breakdown ?? null) === (k.breakdown ?? null) &&
+        (k.line == null || o.line === k.line);
 
 /**
  * "skąd ta liczba?" that loads its source when opened: the document, line and quote of the figure(s), fetched
@@ -159,16 +175,33 @@ export function sourceOnDemand(text: string | null, key: FigureKey): HTMLElement
     const body = box.querySelector(".skad-body") as HTMLElement;
     try {
       const rows = figuresOf(await loadCentre(key.centre_id)).filter((o) => matches(o, key));
+      const ids = key.source_ids ?? [];
+      rows.sort((a, b) => ids.indexOf(a.observation_id) - ids.indexOf(b.observation_id));
+      const official = ids.filter((id) => id.startsWith("bdl:"));
+      const derivation = key.formula
+        ? [
+            html`<div class="src">Wartość wyliczona: <strong>${key.formula}</strong>${
+              rows.length + official.length > 0 ? " z liczb:" : ""
+            }</div>`,
+            ...official.map(
+              (id) =>
+                html`<div class="src">${key.official_pl ?? "GUS, Bank Danych Lokalnych"} (<code>${id}</code>)</div>`,
+            ),
+          ]
+        : [];
       body.replaceChildren(
-        ...(rows.length === 0
-          ? [html`<span class="missing">brak danych o źródle</span>`]
-          : rows.map((o) => {
-              // the body of the eager box, without its .skad-body wrapper (that one is the card itself)
-              const source = document.createElement("div");
-              source.className = "skad-source";
-              source.append(...(provenance(o).querySelector(".skad-body")?.childNodes ?? []));
-              return source;
-            })),
+        ...derivation,
+        ...(rows.length === 0 && derivation.length > 0
+          ? []
+          : rows.length === 0
+            ? [html`<span class="missing">brak danych o źródle</span>`]
+            : rows.map((o) => {
+                // the body of the eager box, without its .skad-body wrapper (that one is the card itself)
+                const source = document.createElement("div");
+                source.className = "skad-source";
+                source.append(...(provenance(o).querySelector(".skad-body")?.childNodes ?? []));
+                return source;
+              })),
       );
       state = "done";
     } catch (e) {

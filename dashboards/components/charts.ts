@@ -399,6 +399,8 @@ export interface NormRow extends Provenance {
   label: string;
   ratio: number | null;
   exceeds_norm: boolean | null;
+  /** marts.staffing's verdict in Polish; a ratio the norm does not judge is "nieporównywalne" */
+  verdict?: string | null;
   is_whole_year_count: boolean;
   note_pl?: string | null;
   /** "skąd ta liczba?" of the numerator and the denominator, one text each (provenanceText) */
@@ -411,12 +413,13 @@ export function normChart(
   { width, title, subtitle, caption, norm, unit }: ChartOptions & { norm: number; unit: string },
 ): HTMLElement {
   const max = Math.max(norm * 1.25, ...rows.map((r) => r.ratio ?? 0));
+  // red only for a comparable ratio above the norm; a ratio the norm does not judge is grey, never red
   const status = (d: NormRow) =>
-    d.exceeds_norm
-      ? d.is_whole_year_count
-        ? "powyżej normy (liczone w ciągu roku)"
-        : "powyżej normy"
-      : "w normie";
+    d.exceeds_norm === null || d.verdict === "nieporównywalne"
+      ? "nieporównywalne"
+      : d.exceeds_norm
+        ? "powyżej normy"
+        : "w normie";
   const fig = Plot.plot({
     width,
     height: 70 + rows.length * 34,
@@ -435,8 +438,8 @@ export function normChart(
     },
     y: { domain: rows.map((r) => r.label), label: null },
     color: {
-      domain: ["w normie", "powyżej normy", "powyżej normy (liczone w ciągu roku)"],
-      range: [READ_COLOR, NORM_COLOR, "#E69F00"],
+      domain: ["w normie", "powyżej normy", "nieporównywalne"],
+      range: [READ_COLOR, NORM_COLOR, "#b0b0b0"],
       legend: true,
     },
     marks: [

@@ -12,6 +12,8 @@ export interface Provenance {
   note?: string | null;
   is_derived?: boolean | null;
   is_corrected?: boolean | null;
+  /** a derived figure's formula as the marts write it ("412 − 209", "(74 − 21) / 4") */
+  formula_pl?: string | null;
 }
 
 export const FLAG_LABELS: Record<string, string> = {
@@ -40,7 +42,10 @@ export function flagBadges(flags: string[] | null | undefined, isCorrected = fal
 
 /** One line of text for chart tooltips: document, line and quote. */
 export function provenanceText(p: Provenance): string {
-  if (p.is_derived) return "Wartość wyliczona (rok − I półrocze), nie odczytana z dokumentu.";
+  if (p.is_derived)
+    return p.formula_pl
+      ? `Wartość wyliczona: ${p.formula_pl}, nie odczytana z dokumentu.`
+      : "Wartość wyliczona (rok − I półrocze), nie odczytana z dokumentu.";
   // pages without quotes (sources fetched on demand) leave the document out entirely, not null
   if (p.document_title === undefined && p.file_name === undefined)
     return "Źródło (dokument, wiersz, cytat): „skąd ta liczba?” w tabeli";
@@ -55,7 +60,9 @@ export function provenance(p: Provenance): HTMLElement {
     html`<details class="skad"><summary>skąd ta liczba?</summary><div class="skad-body">${body}</div></details>`;
   if (p.is_derived) {
     return box(
-      "Wartość wyliczona: rok minus I półrocze (przepływ addytywny). Nie została odczytana z dokumentu.",
+      p.formula_pl
+        ? html`Wartość wyliczona: <strong>${p.formula_pl}</strong> (rok minus I półrocze, przepływ addytywny). Nie została odczytana z dokumentu.`
+        : "Wartość wyliczona: rok minus I półrocze (przepływ addytywny). Nie została odczytana z dokumentu.",
     );
   }
   if (!p.document_title && !p.file_name) return box(html`<span class="missing">brak danych o źródle</span>`);

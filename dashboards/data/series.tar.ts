@@ -3,8 +3,9 @@
 // (with the as_of_date most of their figures have) and one row per figure: [centre index (data/compare.json
 // centres), period index, value, flag-set index, corrected (0/1), as_of_date], trailing defaults (0, 0, the
 // period's as_of_date) left out: at national scale (2,477 centres × 15 years) a file is a few hundred kB.
-// `residents`, aligned with the rows, is the centre's number of residents in the figure's year (for the rate
-// per 10,000 residents; null when its reports do not give it), so the page needs no second file.
+// `rates`, aligned with the rows, is each figure's rate per 10,000 residents from marts.rates (null where no
+// population of its date exists: GUS preferred, else the report's own), and `rate_notes` the index of its
+// formula and population source in `rate_texts`, so the page needs no second file.
 // No quotes: the page fetches data/centre/<centre_id>.json for "skąd ta liczba?".
 import { literal } from "./observation-sql.ts";
 import { SERIES_SQL } from "./series.ts";
@@ -64,7 +65,18 @@ export function seriesFile(meta: Row, kind: string, rows: Row[]) {
     else while (row.length > 3 && row.at(-1) === 0) row.pop();
     return row;
   });
-  const residents = rows.map((r) => (r.residents as number | null) ?? null);
+  const rates = rows.map((r) => (r.rate_per_10k as number | null) ?? null);
+  const rateTexts: string[] = [];
+  const rateIndex = new Map<string, number>();
+  const rateNotes = rows.map((r) => {
+    if (r.rate_note === null || r.rate_note === undefined) return null;
+    const t = String(r.rate_note);
+    if (!rateIndex.has(t)) {
+      rateIndex.set(t, rateTexts.length);
+      rateTexts.push(t);
+    }
+    return rateIndex.get(t) as number;
+  });
   return {
     slug: meta.slug,
     kind,
@@ -73,7 +85,7 @@ export function seriesFile(meta: Row, kind: string, rows: Row[]) {
     periods,
     flagsets,
     rows: out,
-    ...(residents.some((r) => r !== null) ? { residents } : {}),
+    ...(rates.some((r) => r !== null) ? { rates, rate_notes: rateNotes, rate_texts: rateTexts } : {}),
   };
 }
 
@@ -87,15 +99,13 @@ await runLoader(import.meta.url, () =>
       for (const kind of s.kinds as string[]) {
         const { rows } = await runQuery(
           `select ci.i as centre, o.period_id, o.period_kind, o.year, coalesce(p.label_pl, o.period_id) as period_label,
-             o.value, o.flags, o.is_corrected, o.as_of_date, rs.residents
+             o.value, o.flags, o.is_corrected, o.as_of_date, r.rate_per_10k,
+             r.formula_pl || ' (ludność: ' || r.population_source_pl || ')' as rate_note
            from marts.fct_observation o
            join (select centre_id, row_number() over (order by centre_id) - 1 as i from marts.dim_centre) ci
              using (centre_id)
            left join marts.dim_period p using (period_id)
-           left join (
-             select centre_id, year, max(value) as residents from marts.fct_observation
-             where metric_id = 'residents' and breakdown is null and value is not null group by all
-           ) rs on rs.centre_id = o.centre_id and rs.year = o.year
+           left join marts.rates r on r.observation_id = o.observation_id
            where o.metric_id = ${literal(String(s.metric_id))}
              and o.breakdown is not distinct from ${s.breakdown === null ? "null" : literal(String(s.breakdown))}
              and o.period_kind = ${literal(kind)}

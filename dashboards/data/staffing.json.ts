@@ -1,5 +1,7 @@
-// Staffing against statutory norms: residents per social worker (2 000) and families per family
-// assistant (15 at a time). One row per centre, period, measure and programme; ratio null when unknown.
+// Staffing against the statutory norms in force each year (marts.staffing): residents per social worker
+// (2 000), families in social work per social worker (50, from 2015), families per family assistant (15 at
+// a time; 20 before 2016) and the estimated year-end caseload. One row per centre, period, measure and
+// programme, with its verdict in Polish, legal basis and formula; ratio null when unknown.
 // No quotes: each side carries the id of the figure it was read from (marts.staffing's observation ids),
 // and "skąd ta liczba?" fetches the centre's file (data/centre/<centre_id>.json) when asked.
 // A few centres (at most ALL_PERIODS_CENTRES): every period of each. More (2,477 gminas × 30 periods ×
@@ -33,6 +35,8 @@ await jsonLoader(
    select s.centre_id, c.name_pl as centre_name, s.period_id, coalesce(p.label_pl, s.period_id) as period_label,
      s.measure, s.breakdown, b.label_pl as breakdown_label, s.numerator, s.denominator, s.ratio, s.norm,
      s.exceeds_norm, s.is_whole_year_count, s.note_pl, s.numerator_observation_id, s.denominator_observation_id,
+     s.verdict, s.legal_basis_pl, s.formula_pl, s.is_estimate, s.numerator_label_pl, s.denominator_label_pl,
+     s.population_source, s.population_date, s.families_assistance_ended, s.subtracted_observation_id, s.flags,
      r.rank
    from shown s
    join ranked r using (measure, centre_id)
@@ -57,6 +61,7 @@ await jsonLoader(
       "exceeds_norm",
       "is_whole_year_count",
       "note_pl",
+      "verdict",
       "rank",
     ],
   },

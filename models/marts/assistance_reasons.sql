@@ -7,7 +7,8 @@ with reasons as (
 ),
 
 totals as (
-    select centre_id, period_id, case when count(distinct value) = 1 then min(value) end as families_assisted
+    select centre_id, period_id, case when count(distinct value) = 1 then min(value) end as families_assisted,
+        list_distinct(flatten(list(flags))) as total_flags
     from marts.fct_observation
     where metric_id = 'families_assisted' and breakdown is null
       and centre_id in (select centre_id from build.touched_centres)
@@ -24,6 +25,8 @@ select
     r.value as families,
     t.families_assisted,
     case when t.families_assisted > 0 then r.value / t.families_assisted end as share,
+    -- the flags of the figure and of the total its share divides by (a contradicted total: no share, flagged)
+    list_distinct(list_concat(r.flags, coalesce(t.total_flags, []::varchar[]))) as flags,
     r.observation_id,
     r.document_id,
     r.line,

@@ -22,7 +22,10 @@ derived_h2 as (
         y.year,
         2 as half,
         y.metric_id,
-        y.value - h1.value as value
+        y.value - h1.value as value,
+        format('{:t }', cast(y.value as bigint)) || ' − ' || format('{:t }', cast(h1.value as bigint)) as formula_pl,
+        [y.observation_id, h1.observation_id] as source_ids,
+        list_distinct(list_concat(['derived'], y.flags, h1.flags)) as flags
     from nk y
     join nk h1 on h1.centre_id = y.centre_id and h1.metric_id = y.metric_id and h1.period_id = y.year || '-H1'
     where y.period_kind = 'year'
@@ -36,6 +39,9 @@ select
     centre_id, period_id, period_kind, year, half, metric_id, value,
     false as is_derived,
     year >= 2023 as is_series_break,
+    null::varchar as formula_pl,
+    [observation_id] as source_ids,
+    flags,
     observation_id, document_id, line, quote
 from nk
 union all
@@ -43,5 +49,8 @@ select
     centre_id, period_id, period_kind, year, half, metric_id, value,
     true as is_derived,
     year >= 2023 as is_series_break,
+    formula_pl,
+    source_ids,
+    flags,
     null, null, null, null
 from derived_h2

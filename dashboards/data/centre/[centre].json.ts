@@ -1,5 +1,6 @@
 // One city's briefing data, and the provenance every other page fetches on demand: the figures of that
-// centre only, each with document, line and quote, its documents, staffing norms, data-quality findings and
+// centre only, each with document, line and quote, its documents, staffing norms, rates per 10,000
+// residents, data-quality findings and
 // the core metrics other centres report and this one lacks. A parameterised loader (--centre <centre_id>):
 // the city page loads its own file; /data/centre/<centre_id>.json is also copied to the site under that
 // name (observablehq.config.ts dynamicPaths), so "skąd ta liczba?" on other pages fetches only the
@@ -38,13 +39,25 @@ await runLoader(import.meta.url, () =>
     const staffing = await runQuery(
       `select s.period_id, coalesce(p.label_pl, s.period_id) as period_label, s.measure, s.breakdown,
          b.label_pl as breakdown_label, s.numerator, s.denominator, s.ratio, s.norm, s.exceeds_norm,
-         s.is_whole_year_count, s.note_pl, s.numerator_observation_id, s.denominator_observation_id
+         s.is_whole_year_count, s.note_pl, s.numerator_observation_id, s.denominator_observation_id,
+         s.verdict, s.legal_basis_pl, s.formula_pl, s.is_estimate, s.numerator_label_pl, s.denominator_label_pl,
+         s.population_source, s.population_date, s.families_assistance_ended, s.subtracted_observation_id, s.flags
        from marts.staffing s
        left join marts.dim_period p using (period_id)
        left join marts.dim_breakdown b on b.vocabulary = 'programme' and b.breakdown_id = s.breakdown
        where s.centre_id = ${id}
        order by s.measure, s.period_id, s.breakdown nulls first`,
       { columns: ["period_label", "measure", "ratio", "norm", "exceeds_norm", "note_pl"], allowEmpty: true },
+      c,
+    );
+    // every count's rate per 10,000 residents where a population of its date exists (marts.rates)
+    const rates = await runQuery(
+      `select r.observation_id, r.centre_id, r.period_id, r.rate_per_10k, r.population, r.population_source,
+         r.population_source_pl, r.formula_pl, r.source_ids
+       from marts.rates r
+       where r.centre_id = ${id} and r.rate_per_10k is not null
+       order by r.observation_id`,
+      { columns: ["observation_id", "rate_per_10k", "formula_pl", "source_ids"], allowEmpty: true },
       c,
     );
     const quality = await runQuery(
@@ -75,6 +88,7 @@ await runLoader(import.meta.url, () =>
       observations: observations.rows,
       documents: documents.rows,
       staffing: staffing.rows,
+      rates: rates.rows,
       quality: quality.rows,
       absent: absent.rows,
     });
