@@ -95,13 +95,16 @@ export interface ChainState {
   retrying: { task: string; error: string }[];
 }
 
-/** Where the chain from documents to the published warehouse stands, across every worker. */
-export async function chainState(db: Db): Promise<ChainState> {
+/**
+ * Where the chain from documents to the published warehouse stands, across every worker (with
+ * `tasks`, where those stand: the collect command adds the inbox look before the chain).
+ */
+export async function chainState(db: Db, tasks: readonly TaskName[] = CHAIN_TASKS): Promise<ChainState> {
   const { rows } = await sql<{ task_identifier: string; pending: boolean; last_error: string | null }>`
     select task_identifier, (locked_at is not null or run_at <= now() + interval '30 seconds') as pending,
       last_error
     from graphile_worker.jobs
-    where task_identifier = any(${[...CHAIN_TASKS]}::text[]) and attempts < max_attempts`.execute(db);
+    where task_identifier = any(${[...tasks]}::text[]) and attempts < max_attempts`.execute(db);
   return {
     pending: rows.filter((r) => r.pending).length,
     retrying: rows
