@@ -3,8 +3,15 @@
  * own schema (`graphile_worker`); this one records what the pipeline did, for `npm run status`.
  */
 import { type Logger, runMigrations } from "graphile-worker";
-import { type ColumnType, type Generated, Kysely, PostgresDialect, sql } from "kysely";
-import { type Migration, Migrator } from "kysely/migration";
+import {
+  type ColumnType,
+  type Generated,
+  Kysely,
+  type Migration,
+  Migrator,
+  PostgresDialect,
+  sql,
+} from "kysely";
 import pg from "pg";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
