@@ -232,6 +232,27 @@ const MIGRATIONS: Record<string, Migration> = {
   },
 };
 
+/**
+ * What `migrate` would still do here, read without changing anything (for `npm run status`, which
+ * only reads): null when both schemas are up to date, else a sentence saying what is missing.
+ */
+export async function schemaNotReady(db: Db): Promise<string | null> {
+  const { rows } = await sql<{ present: boolean }>`
+    select exists (select 1 from pg_namespace where nspname = 'graphile_worker') as present`.execute(db);
+  if (!rows[0]?.present) return "the job queue's schema is not set up yet";
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableSchema: "obs",
+  });
+  const pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined);
+  if (pending.length === Object.keys(MIGRATIONS).length) return "the run log's schema is not set up yet";
+  if (pending.length > 0) {
+    return `the run log's schema is older than this code (${pending.map((m) => m.name).join(", ")} not applied)`;
+  }
+  return null;
+}
+
 /** graphile-worker's schema, then ours. Safe to run from several processes at once (both take a lock). */
 export async function migrate(pool: pg.Pool, db: Db, logger?: Logger): Promise<void> {
   await runMigrations({ pgPool: pool, logger });
