@@ -7,7 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { openDuckDb, queryRows } from "./duckdb.ts";
+import { openSnapshot, queryRows } from "./duckdb.ts";
 import { extractionCodeVersion } from "./extract.ts";
 import { LAYERS, modelsDir } from "./models.ts";
 
@@ -86,7 +86,7 @@ export interface SnapshotInfo {
 
 /** Read a snapshot's build info and documents (read-only). */
 export async function readSnapshotInfo(path: string): Promise<SnapshotInfo> {
-  const db = await openDuckDb(path, { access_mode: "READ_ONLY" });
+  const db = await openSnapshot(path);
   try {
     const rows = await queryRows(db.connection, "select document_id from raw.documents");
     return { build: await readBuildInfo(db.connection), documentIds: rows.map((r) => String(r.document_id)) };
