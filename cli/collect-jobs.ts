@@ -3,7 +3,7 @@
  * service, whichever takes it), then what they brought through the inbox to the published
  * warehouse. What each source gave is read from the run log (obs.runs), whoever ran the job.
  */
-import { type DocumentOutcome, describeOutcome } from "../pipelines/context.ts";
+import { type DocumentOutcome, describeOutcome, describePublish } from "../pipelines/context.ts";
 import {
   CHAIN_TASKS,
   chainState,
@@ -120,9 +120,7 @@ export async function collectRound(
       const failure = await lastChainFailure(pipeline.db, since);
       const published = await latestPublish(pipeline.db, since);
       if (published) {
-        progress(
-          `Published ${published.observations} figures from ${published.documents} documents in ${Number(published.seconds ?? 0).toFixed(1)} s${published.incremental ? " (incremental build)" : ""}`,
-        );
+        progress(describePublish(published));
       } else if (failure) progress(`✗ ${failure.task} failed: ${firstLine(failure.error)}`);
     }
     return results;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { basename, relative, resolve } from "node:path";
 import { dataPaths } from "../lib/config.ts";
-import { type DocumentOutcome, describeOutcome } from "../pipelines/context.ts";
+import { type DocumentOutcome, describeOutcome, describePublish } from "../pipelines/context.ts";
 import { printable, quarantine } from "../warehouse/quarantine.ts";
 import { DocumentRejected, findDocument, inspectDocument } from "../warehouse/store.ts";
 import { progress, runCommand, UsageError } from "./command.ts";
@@ -99,10 +99,7 @@ await runCommand(
     await Promise.all(kept);
     if (outcome.failure) throw outcome.failure;
     if (outcome.published) {
-      const s = outcome.published;
-      progress(
-        `Published ${s.observations} figures from ${s.documents} documents in ${Number(s.seconds ?? 0).toFixed(1)} s${s.incremental ? " (incremental build)" : ""}`,
-      );
+      progress(describePublish(outcome.published));
     } else if (outcome.unchanged) {
       progress("Nothing new to load; the warehouse is unchanged.");
     }
