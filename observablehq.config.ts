@@ -1,24 +1,21 @@
 // Observable Framework configuration: Polish dashboards that build and run with no internet
-// (no CDN, fonts or telemetry; every library from node_modules, see ../shared/STACK.md).
+// (no CDN, fonts or telemetry; every library from node_modules).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { PAGE_CENTRES_SQL, SERIES_SQL } from "./dashboards/data/series.ts";
 import { dataPaths } from "./lib/config.ts";
+import { openSnapshot, queryRows } from "./warehouse/duckdb.ts";
 
 process.env.OBSERVABLE_TELEMETRY_DISABLE = "true";
 
 /** One column of a query on the published snapshot. */
 async function readColumn(sql: string, column: string): Promise<string[]> {
   const path = process.env.OBS_DASHBOARD_SNAPSHOT || dataPaths().published;
-  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  const db = await openSnapshot(path);
   try {
-    const connection = await instance.connect();
-    const reader = await connection.runAndReadAll(sql);
-    connection.closeSync();
-    return reader.getRowObjectsJS().map((r) => String(r[column]));
+    return (await queryRows(db.connection, sql)).map((r) => String(r[column]));
   } finally {
-    instance.closeSync();
+    db.close();
   }
 }
 
@@ -30,18 +27,16 @@ async function readCentres(): Promise<{ centre_id: string; name_pl: string }[]> 
       `observablehq.config.ts: no published warehouse at ${path}; run \`npm run refresh\` first`,
     );
   }
-  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  const db = await openSnapshot(path);
   try {
-    const connection = await instance.connect();
-    const reader = await connection.runAndReadAll(
+    const centres = (await queryRows(
+      db.connection,
       "select centre_id, name_pl from marts.dim_centre order by name_pl",
-    );
-    connection.closeSync();
-    const centres = reader.getRowObjectsJS() as { centre_id: string; name_pl: string }[];
+    )) as { centre_id: string; name_pl: string }[];
     if (centres.length === 0) throw new Error(`observablehq.config.ts: marts.dim_centre is empty in ${path}`);
     return centres;
   } finally {
-    instance.closeSync();
+    db.close();
   }
 }
 

@@ -13,6 +13,8 @@ export default defineConfig({
       "dashboards/**/*.test.ts",
       "bench/**/*.test.ts",
     ],
+    // One folder per run for data dirs every file would otherwise prepare again (tests/helpers/prepared.ts).
+    globalSetup: ["tests/helpers/prepared.ts"],
     // Guards against a hang, not timings: a loaded two-core machine runs a dashboards build or a corpus of
     // commands several times slower than an idle one.
     testTimeout: 300_000,

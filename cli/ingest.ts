@@ -1,22 +1,9 @@
 import { createHash } from "node:crypto";
 import { basename, relative, resolve } from "node:path";
 import { dataPaths } from "../lib/config.ts";
-import { type DocumentOutcome, describeOutcome, type RunDetail } from "../pipelines/context.ts";
-import {
-  chainState,
-  describeRejection,
-  jobStates,
-  lastChainFailure,
-  lastRunId,
-  latestPublish,
-  rejectedSince,
-  runToAnswer,
-  type TestRejection,
-} from "../pipelines/follow.ts";
-import { readPublished } from "../pipelines/published.ts";
-import { ONE_SHOT_TASKS, openPipeline, type Pipeline } from "../pipelines/worker.ts";
+import { type DocumentOutcome, describeOutcome, describePublish } from "../pipelines/context.ts";
 import { printable, quarantine } from "../warehouse/quarantine.ts";
-import { DocumentRejected, readDocumentFile } from "../warehouse/store.ts";
+import { DocumentRejected, findDocument, inspectDocument } from "../warehouse/store.ts";
 import { progress, runCommand, UsageError } from "./command.ts";
 
 const usage = `Usage: npm run ingest -- <file>... [--no-refresh] [--replace]
@@ -57,7 +44,8 @@ await runCommand(
     if (positionals.length === 0) throw new UsageError("name at least one file to ingest (see --help)");
     const refresh = !values["no-refresh"];
     const replace = values.replace === true;
-    const pipeline = await openPipeline({ log: progress, databaseLog: () => {}, tasks: ONE_SHOT_TASKS });
+    // npm runs scripts in the project root: a relative path is meant from where the user typed it.
+    const base = process.env.INIT_CWD || process.cwd();
     let rejected = 0;
     // A rejected file is kept in $OBS_DATA_DIR/quarantine with its reason (warehouse/quarantine.ts).
     const kept: Promise<void>[] = [];
@@ -68,63 +56,50 @@ await runCommand(
           (e: Error) => void progress(`  could not be kept in quarantine: ${e.message}`),
         ),
       );
-    let outcome: Outcome;
-    try {
-      // Where things stood before: what was published already, and the last run of the run log.
-      const since = await lastRunId(pipeline.db);
-      const publishedBefore = new Set((await readPublished())?.documents.map((d) => d.document_id));
-      // npm runs scripts in the project root: a relative path is meant from where the user typed it.
-      const base = process.env.INIT_CWD || process.cwd();
-      const mine: Given[] = [];
-      for (const file of positionals) {
-        const path = resolve(base, file);
-        // Never follows a link, never reads a directory, a FIFO or a 20 GB file (readDocumentFile).
-        const bytes = await readDocumentFile(path, basename(file)).catch((e: NodeJS.ErrnoException) => {
-          if (e instanceof DocumentRejected) {
-            rejected++;
-            process.stderr.write(`✗ rejected ${printable(e.fileName)}: ${e.reason}\n`);
-            keep(path, e.reason);
-            return null;
-          }
-          if (e.code === "ENOENT") {
-            rejected++;
-            process.stderr.write(`✗ rejected ${printable(file)}: no such file\n`);
-            return null;
-          }
-          throw e;
-        });
-        if (bytes === null) continue;
-        const sha256 = createHash("sha256").update(bytes).digest("hex");
-        // A name with a newline or other control character is shown and kept escaped (one line).
-        const fileName = printable(basename(file));
-        // The same file given by two commands at once is one job (its key): both follow it.
-        const job = await pipeline.addJob("accept_document", {
-          path,
-          fileName,
-          sha256,
-          origin: "cli",
-          refresh,
-          ...(replace ? { replace } : {}),
-        });
-        mine.push({ path, fileName, jobId: String(job.id), outcome: null });
-      }
-      outcome = await followIngest(pipeline, mine, {
-        refresh,
-        since,
-        publishedBefore,
-        rejected: (g) => keep(g.path, g.outcome?.reason ?? "rejected"),
-      });
-      for (const g of mine) if (g.outcome?.status === "rejected" || g.testRejection) rejected++;
-      await Promise.all(kept);
-    } finally {
-      await pipeline.close();
+    // First what needs no service: each file is read, recognised and its figures checked here, so a
+    // missing, empty or unknown file is answered at once, and the queue and Postgres start only when
+    // a file is new (or stored but not yet published) and there is work for them.
+    let published: Set<string> | undefined;
+    const publishedIds = async () => {
+      const { readPublished } = await import("../pipelines/published.ts");
+      published ??= new Set((await readPublished())?.documents.map((d) => d.document_id));
+      return published;
+    };
+    const work: { path: string; file: string; sha256: string }[] = [];
+    let known = 0;
+    for (const file of positionals) {
+      const path = resolve(base, file);
+      const checked = await checkFile(path, file);
+      if (checked.kind === "rejected") {
+        rejected++;
+        process.stderr.write(`✗ rejected ${printable(checked.name)}: ${checked.reason}\n`);
+        if (checked.keep) keep(path, checked.reason);
+      } else if (
+        checked.kind === "known" &&
+        (!refresh || (await publishedIds()).has(checked.outcome.documentId ?? ""))
+      ) {
+        known++;
+        process.stderr.write(`${describeOutcome(checked.outcome)}\n`);
+      } else work.push({ path, file, sha256: checked.sha256 });
     }
+    if (work.length === 0) {
+      await Promise.all(kept);
+      if (refresh && known > 0) progress("Nothing new to load; the warehouse is unchanged.");
+      return rejected > 0 ? 1 : 0;
+    }
+    // Only now the service's parts (Postgres, the queue): loaded here, so an answer above never pays for them.
+    const { runIngestJobs } = await import("./ingest-jobs.ts");
+    const { outcome, rejected: rejectedByJobs } = await runIngestJobs(work, {
+      refresh,
+      replace,
+      publishedBefore: await publishedIds(),
+      keep,
+    });
+    rejected += rejectedByJobs;
+    await Promise.all(kept);
     if (outcome.failure) throw outcome.failure;
     if (outcome.published) {
-      const s = outcome.published;
-      progress(
-        `Published ${s.observations} figures from ${s.documents} documents in ${Number(s.seconds ?? 0).toFixed(1)} s${s.incremental ? " (incremental build)" : ""}`,
-      );
+      progress(describePublish(outcome.published));
     } else if (outcome.unchanged) {
       progress("Nothing new to load; the warehouse is unchanged.");
     }
@@ -132,113 +107,40 @@ await runCommand(
   },
 );
 
-/** One file of this command and, once known, what became of it. */
-interface Given {
-  path: string;
-  fileName: string;
-  jobId: string;
-  outcome: DocumentOutcome | null;
-  /** Stored, then rejected by the warehouse's error tests (moved into the quarantine by run_data_tests). */
-  testRejection?: TestRejection;
-}
-
-interface Outcome {
-  failure?: Error;
-  /** The latest publish, which holds this command's documents. */
-  published?: RunDetail;
-  /** Every document of this command was published before it began. */
-  unchanged?: boolean;
-}
+type Checked =
+  | { kind: "rejected"; name: string; reason: string; keep: boolean }
+  | { kind: "known" | "new"; sha256: string; outcome: DocumentOutcome };
 
 /**
- * Follow this command's own jobs in Postgres until each file has its outcome and, with a refresh,
- * until its documents are in the published warehouse or the chain to it has failed (then, on
- * success, until the chain has nothing left pending: runToAnswer). Whichever
- * worker runs them (this process, another command, the service, another machine) makes no
- * difference, and what this process runs for others is not reported as its own.
+ * What can be known of a file without the service: missing, not a regular file, too large, empty,
+ * not a report of a known kind, figures that do not validate (all rejected, as accept_document would),
+ * or a document the store knows already.
  */
-async function followIngest(
-  pipeline: Pipeline,
-  mine: Given[],
-  opts: { refresh: boolean; since: number; publishedBefore: Set<string>; rejected: (g: Given) => void },
-): Promise<Outcome> {
-  const { db } = pipeline;
-  let nudged = false;
-  return runToAnswer(pipeline, async (): Promise<Outcome | undefined> => {
-    const states = await jobStates(
-      db,
-      mine.filter((g) => !g.outcome).map((g) => g.jobId),
-    );
-    let waiting = false;
-    for (const g of mine.filter((m) => !m.outcome)) {
-      const state = states.get(g.jobId);
-      if (!state || state.kind === "pending") waiting = true;
-      else if (state.kind === "retrying") return { failure: stillQueued(state.task, state.error) };
-      else if (state.kind === "failed") {
-        return { failure: new Error(`${g.fileName} could not be taken: ${firstLine(state.error)}`) };
-      } else {
-        g.outcome = state.detail as unknown as DocumentOutcome;
-        process.stderr.write(`${describeOutcome(g.outcome)}\n`);
-        if (g.outcome.status === "rejected") opts.rejected(g);
-      }
-    }
-    if (waiting) return undefined;
-    // Stored, but failing an error-severity data test: rejected and quarantined, the others built again.
-    const rejections = opts.refresh ? await rejectedSince(db, opts.since) : [];
-    for (const g of mine) {
-      const r = rejections.find((x) => x.documentId === g.outcome?.documentId);
-      if (!r || g.testRejection || g.outcome?.status === "rejected") continue;
-      g.testRejection = r;
-      process.stderr.write(`${describeRejection({ ...r, fileName: g.fileName })}\n`);
-    }
-    const ids = [
-      ...new Set(
-        mine
-          .map((g) => g.outcome)
-          .filter((o) => o && o.status !== "rejected" && o.documentId)
-          .map((o) => o?.documentId as string)
-          .filter((id) => !rejections.some((r) => r.documentId === id)),
-      ),
-    ];
-    if (!opts.refresh || ids.length === 0) return {};
-    if (ids.every((id) => opts.publishedBefore.has(id))) return { unchanged: true };
-    // Published? The run log says so right after a publish; the published snapshot is the truth.
-    const loaded = await db
-      .selectFrom("obs.documents")
-      .select("document_id")
-      .where("document_id", "in", ids)
-      .where("state", "in", ["loaded", "superseded"])
-      .execute();
-    const chain = await chainState(db);
-    if (loaded.length < ids.length && chain.pending > 0) return undefined;
-    const published = new Set((await readPublished())?.documents.map((d) => d.document_id));
-    if (ids.every((id) => published.has(id))) return { published: (await latestPublish(db)) ?? {} };
-    if (chain.pending > 0) return undefined;
-    // Nothing left to run, and not published: a build or its tests failed, or nothing asked for one.
-    const failed = await lastChainFailure(db, opts.since);
-    if (failed) return { failure: new Error(`${failed.task} failed: ${failed.error}`) };
-    const queued = chain.retrying[0];
-    if (queued) return { failure: stillQueued(queued.task, queued.error) };
-    if (!nudged) {
-      // Known already but never loaded (stored with --no-refresh): load it now.
-      nudged = true;
-      for (const id of ids.filter((i) => !published.has(i)))
-        await pipeline.addJob("extract_document", { documentId: id });
-      return undefined;
-    }
+async function checkFile(path: string, file: string): Promise<Checked> {
+  try {
+    // Never follows a link, never reads a directory, a FIFO or a 20 GB file (readDocument).
+    const doc = await inspectDocument(path, basename(file));
+    const knownAs = await findDocument(doc.documentId);
+    const r = doc.recognition;
     return {
-      failure: new Error(
-        `${ids.filter((i) => !published.has(i)).join(", ")} not in the published warehouse (see npm run status)`,
-      ),
+      kind: knownAs ? "known" : "new",
+      sha256: createHash("sha256").update(doc.bytes).digest("hex"),
+      outcome: {
+        status: "duplicate",
+        fileName: printable(basename(file)),
+        documentId: doc.documentId,
+        what: `${r.centre_id}/${r.kind} ${r.periods.join(", ")}`,
+        observationCount: doc.observations.length,
+        reason: null,
+        warnings: doc.warnings,
+      },
     };
-  });
-}
-
-// Function declarations, not consts: they are hoisted above the command's top-level await that uses them.
-function firstLine(s: string): string {
-  return s.split("\n")[0] ?? s;
-}
-
-function stillQueued(task: string, error: string): Error {
-  return new Error(`${task} failed: ${firstLine(error)} (the job stays queued; \`npm start\` retries it)`);
+  } catch (e) {
+    if (e instanceof DocumentRejected)
+      return { kind: "rejected", name: e.fileName, reason: e.reason, keep: true };
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+      return { kind: "rejected", name: file, reason: "no such file", keep: false };
+    }
+    throw e;
+  }
 }

@@ -4,7 +4,6 @@ import {
   chainState,
   describeRejection,
   jobStates,
-  jobsOfBuild,
   lastChainFailure,
   lastRunId,
   latestPublish,
@@ -12,6 +11,7 @@ import {
   runsOfBuild,
   runToAnswer,
 } from "../pipelines/follow.ts";
+import { jobsOfBuild } from "../pipelines/queue.ts";
 import { ONE_SHOT_TASKS, openPipeline, type Pipeline } from "../pipelines/worker.ts";
 import { progress, runCommand } from "./command.ts";
 

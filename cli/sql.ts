@@ -5,6 +5,7 @@ import { text } from "node:stream/consumers";
 import { dataDir } from "../lib/config.ts";
 import { DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S, NoSnapshot, openSandbox } from "../warehouse/sandbox.ts";
 import { progress, runCommand, UsageError } from "./command.ts";
+import { formatTable } from "./table.ts";
 
 /** The most a result prints on standard output, whatever --limit says: beyond it, --out. */
 const MAX_PRINTED_BYTES = 64 * 1024 * 1024;
@@ -114,15 +115,11 @@ function tableFormatter(columns: string[], maxBytes: number): Formatter {
       return "";
     },
     end(rows, more) {
-      const widths = columns.map((c, i) => {
-        let w = c.length;
-        for (const r of cells) w = Math.max(w, (r[i] ?? "").length);
-        return Math.min(60, w);
+      const lines = formatTable(columns, cells, {
+        maxWidth: 60,
+        separator: " │ ",
+        rule: { line: "─", cross: "─┼─" },
       });
-      const clip = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
-      const line = (r: string[]) => r.map((s, i) => clip(s, widths[i] ?? 0)).join(" │ ");
-      const lines = [line(columns), widths.map((w) => "─".repeat(w)).join("─┼─")];
-      for (const r of cells) lines.push(line(r));
       lines.push(more ? `(the first ${rows} rows; the result has more)` : `(${rows} rows)`);
       return `${lines.join("\n")}\n`;
     },

@@ -3,12 +3,14 @@ import { sql } from "kysely";
 import { dataPaths } from "../lib/config.ts";
 import { computePartitions, type Partition, readCalendar } from "../pipelines/calendar.ts";
 import { nextFire, readCrontab } from "../pipelines/crontab.ts";
-import { createDb, createPool, type Db, migrate } from "../pipelines/db.ts";
+import { createDb, createPool, type Db, schemaNotReady } from "../pipelines/db.ts";
 import { findDeadPools, interruptedCause } from "../pipelines/pools.ts";
 import { isProcessAlive, openDatabase } from "../pipelines/postgres.ts";
+import { jobSummary } from "../pipelines/queue.ts";
 import { printable } from "../warehouse/quarantine.ts";
 import { listDocuments } from "../warehouse/store.ts";
 import { runCommand } from "./command.ts";
+import { formatTable } from "./table.ts";
 
 const usage = `Usage: npm run status [-- --json] [--runs 15]
 
@@ -115,36 +117,7 @@ async function fromDatabase(db: Db, runs: number, notes: string[]) {
   });
   // A job's last error is its latest attempt's: the cause in the run log when a crash ended it
   // (graphile-worker records none then), else the job's own last error.
-  const jobs = await sql<Status["jobs"][number]>`
-    with dead(pool_id, cause) as (
-      select * from unnest(${[...causeOf.keys()]}::text[], ${[...causeOf.values()]}::text[])
-    ),
-    j as (
-      select j.task_identifier as task, j.locked_at, j.attempts, j.max_attempts, j.run_at,
-        d.cause as lost_to,
-        coalesce(
-          (select r.error from obs.runs r
-           where r.job_id = j.id::text and r.attempt = j.attempts and r.status = 'interrupted'
-           order by r.run_id desc limit 1),
-          j.last_error
-        ) as last_error
-      from graphile_worker.jobs j
-      left join dead d on d.pool_id = j.locked_by
-    )
-    select task,
-      case
-        when lost_to is not null then 'interrupted'
-        when locked_at is not null then 'running'
-        when attempts >= max_attempts then 'failed'
-        when attempts > 0 then 'waiting to retry'
-        when run_at > now() then 'scheduled'
-        else 'pending'
-      end as state,
-      count(*)::int as count,
-      max(coalesce(lost_to, last_error)) as last_error
-    from j
-    group by 1, 2
-    order by 2, 1`.execute(db);
+  const jobs = await jobSummary(db, causeOf);
   const workers = await db
     .selectFrom("obs.pools")
     .select(["pool_id", "hostname", "pid", "started_at", "last_seen_at"])
@@ -154,7 +127,7 @@ async function fromDatabase(db: Db, runs: number, notes: string[]) {
   const alive = workers.filter(
     (w) => !causeOf.has(w.pool_id) && (w.hostname !== hostname() || isProcessAlive(w.pid)),
   );
-  return { documents, freshness, runs: lastRuns, jobs: jobs.rows, workers: alive };
+  return { documents, freshness, runs: lastRuns, jobs, workers: alive };
 }
 
 /** Without a database (the service never ran): what the document store and the calendar say. */
@@ -189,18 +162,7 @@ async function fromStore(notes: string[]) {
 function table(cells: string[][], header: string[]): string {
   // file names, reasons and errors come from documents: control characters (ESC…) shown escaped
   const rows = cells.map((r) => r.map(printable));
-  const widths = header.map((h, i) =>
-    Math.min(48, Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))),
-  );
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => {
-        const w = widths[i] ?? 0;
-        return c.length > w ? `${c.slice(0, w - 1)}…` : c.padEnd(w);
-      })
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)].map((l) => `  ${l}`).join("\n");
+  return formatTable(header, rows, { maxWidth: 48, separator: "  ", indent: "  " }).join("\n");
 }
 
 function render(s: Status): string {
@@ -365,8 +327,14 @@ await runCommand(
       const pool = createPool(database.connectionString, () => {}, 2);
       try {
         const db = createDb(pool);
-        await migrate(pool, db);
-        Object.assign(status, await fromDatabase(db, runs, notes), { freshnessSource: "last check" });
+        // Only reads: a schema not set up (or older than this code) is said, never migrated here.
+        const notReady = await schemaNotReady(db);
+        if (notReady) {
+          notes.push(
+            `${notReady}: \`npm start\` (or any of ingest, refresh, collect) sets it up; shown from the document store`,
+          );
+          Object.assign(status, await fromStore(notes));
+        } else Object.assign(status, await fromDatabase(db, runs, notes), { freshnessSource: "last check" });
         if (status.freshness.length === 0) {
           const live = await fromStore(notes);
           status.freshness = live.freshness;

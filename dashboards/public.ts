@@ -5,7 +5,8 @@
 // It works on a private copy of the snapshot that every loader of the build then reads, so pages,
 // downloads and the SQL console all see the same suppressed data, and nothing that the pages do not
 // show (raw and staging schemas) is left in it. The published warehouse itself is never touched.
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance, listValue } from "@duckdb/node-api";
+import { type SqlParams, sqlIdentifier } from "../warehouse/duckdb.ts";
 
 /** Counts from 1 to THRESHOLD − 1 are suppressed; 0 is kept (it identifies nobody). */
 export const SMALL_COUNT_THRESHOLD = 5;
@@ -24,8 +25,6 @@ export interface SuppressionSummary {
   threshold: number;
 }
 
-const quoteList = (xs: string[]) => xs.map((x) => `'${x}'`).join(", ");
-
 /**
  * Suppress small person-level counts in the DuckDB file at `path` (a private copy, opened read-write):
  * value → null, quote and data-quality message → a note, flag `suppressed`; ratios and shares built on a
@@ -34,13 +33,17 @@ const quoteList = (xs: string[]) => xs.map((x) => `'${x}'`).join(", ");
 export async function suppressSmallCounts(path: string): Promise<SuppressionSummary> {
   const instance = await DuckDBInstance.create(path);
   const db = await instance.connect();
-  const run = (sql: string) => db.run(sql);
+  // Values are bound ($hidden, $threshold, …); table and column names, which cannot be, are quoted.
+  const run = (sql: string, params?: SqlParams) => db.run(sql, params);
+  const hidden = { hidden: HIDDEN_QUOTE };
+  const threshold = { threshold: SMALL_COUNT_THRESHOLD };
   const columnsOf = async (table: string) =>
     new Set(
       (
         await (
           await db.runAndReadAll(
-            `select column_name from information_schema.columns where table_schema = 'marts' and table_name = '${table}'`,
+            "select column_name from information_schema.columns where table_schema = 'marts' and table_name = $1",
+            [table],
           )
         ).getRowObjectsJS()
       ).map((r) => String(r.column_name)),
@@ -48,10 +51,13 @@ export async function suppressSmallCounts(path: string): Promise<SuppressionSumm
   try {
     await run("begin");
     // every version of every figure: history holds superseded values the current marts no longer show
-    await run(`create temp table suppressed as
+    await run(
+      `create temp table suppressed as
       select distinct observation_id, document_id, line, quote from marts.observation_history
-      where unit in (${quoteList(PERSON_UNITS)}) and value > 0 and value < ${SMALL_COUNT_THRESHOLD}
-        and not ${NOT_CLIENTS_SQL}`);
+      where list_contains($units, unit) and value > 0 and value < $threshold
+        and not ${NOT_CLIENTS_SQL}`,
+      { units: listValue(PERSON_UNITS), ...threshold },
+    );
     const figures = Number(
       (await (await db.runAndReadAll("select count(*)::int as n from suppressed")).getRowObjectsJS())[0]?.n,
     );
@@ -64,11 +70,11 @@ export async function suppressSmallCounts(path: string): Promise<SuppressionSumm
     ).map((r) => String(r.table_name));
     for (const table of tables) {
       const cols = await columnsOf(table);
-      const t = `marts.${table}`;
+      const t = `marts.${sqlIdentifier(table)}`;
       if (cols.has("observation_id")) {
         const sets = [
           cols.has("value") && "value = null",
-          cols.has("quote") && `quote = '${HIDDEN_QUOTE}'`,
+          cols.has("quote") && "quote = $hidden",
           cols.has("flags") && "flags = list_append(coalesce(flags, []), 'suppressed')",
           cols.has("families") && "families = null",
           cols.has("share") && "share = null",
@@ -76,6 +82,7 @@ export async function suppressSmallCounts(path: string): Promise<SuppressionSumm
         if (sets.length > 0)
           await run(
             `update ${t} set ${sets.join(", ")} where observation_id in (select observation_id from suppressed)`,
+            cols.has("quote") ? hidden : undefined,
           );
       }
       // One sentence may state several figures ("30 osób, w tym 2 dzieci"; a label spanning two lines):
@@ -86,10 +93,13 @@ export async function suppressSmallCounts(path: string): Promise<SuppressionSumm
           cols.has("document_id") && cols.has("line")
             ? "(t.document_id, t.line) = (s.document_id, s.line)"
             : null,
-          ...texts.map((c) => `contains(t.${c}, s.quote)`),
+          ...texts.map((c) => `contains(t.${sqlIdentifier(c)}, s.quote)`),
         ].filter(Boolean);
-        await run(`update ${t} as t set ${texts.map((c) => (c === "quote" ? `quote = '${HIDDEN_QUOTE}'` : `${c} = null`)).join(", ")}
-          where exists (select 1 from suppressed s where ${sameSentence.join(" or ")})`);
+        await run(
+          `update ${t} as t set ${texts.map((c) => (c === "quote" ? "quote = $hidden" : `${sqlIdentifier(c)} = null`)).join(", ")}
+          where exists (select 1 from suppressed s where ${sameSentence.join(" or ")})`,
+          texts.includes("quote") ? hidden : undefined,
+        );
       }
       // a derived figure (a rate, a harmonised total, year − H1, a ratio) would give a hidden count back
       // through its value, its formula text or its note: hidden too, wherever it cites a hidden figure
@@ -121,22 +131,27 @@ export async function suppressSmallCounts(path: string): Promise<SuppressionSumm
       }
       if (cols.has("message_pl") && cols.has("line")) {
         // a data-quality message may quote the value it is about
-        await run(`update ${t} set message_pl = '${HIDDEN_QUOTE}'
-          where (document_id, line) in (select (document_id, line) from suppressed)`);
+        await run(
+          `update ${t} set message_pl = $hidden
+          where (document_id, line) in (select (document_id, line) from suppressed)`,
+          hidden,
+        );
       }
     }
     // marts.families is wide (one column per metric, no provenance): hide its small person counts directly
     const families = await columnsOf("families");
     for (const col of families) {
       if (!col.startsWith("families_")) continue;
-      await run(
-        `update marts.families set ${col} = null where ${col} > 0 and ${col} < ${SMALL_COUNT_THRESHOLD}`,
-      );
+      const c = sqlIdentifier(col);
+      await run(`update marts.families set ${c} = null where ${c} > 0 and ${c} < $threshold`, threshold);
     }
     const reasons = await columnsOf("assistance_reasons");
     if (reasons.has("families_assisted"))
-      await run(`update marts.assistance_reasons set families_assisted = null, share = null
-        where families_assisted > 0 and families_assisted < ${SMALL_COUNT_THRESHOLD}`);
+      await run(
+        `update marts.assistance_reasons set families_assisted = null, share = null
+        where families_assisted > 0 and families_assisted < $threshold`,
+        threshold,
+      );
     await run("drop schema if exists raw cascade");
     await run("drop schema if exists staging cascade");
     await run("commit");

@@ -37,6 +37,10 @@ export function describeOutcome(d: DocumentOutcome): string {
   return `${d.status === "stored" ? "✓ stored" : "= already known"} ${name}: ${d.what} (${d.observationCount} figures, id ${d.documentId})${warnings}`;
 }
 
+/** The line a one-shot command ends with when its documents were published (the publish run's detail). */
+export const describePublish = (s: RunDetail) =>
+  `Published ${s.observations} figures from ${s.documents} documents in ${Number(s.seconds ?? 0).toFixed(1)} s${s.incremental ? " (incremental build)" : ""}`;
+
 export interface PublishSummary {
   documents: number;
   observations: number;

@@ -3,8 +3,15 @@
  * own schema (`graphile_worker`); this one records what the pipeline did, for `npm run status`.
  */
 import { type Logger, runMigrations } from "graphile-worker";
-import { type ColumnType, type Generated, Kysely, PostgresDialect, sql } from "kysely";
-import { type Migration, Migrator } from "kysely/migration";
+import {
+  type ColumnType,
+  type Generated,
+  Kysely,
+  type Migration,
+  Migrator,
+  PostgresDialect,
+  sql,
+} from "kysely";
 import pg from "pg";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -224,6 +231,27 @@ const MIGRATIONS: Record<string, Migration> = {
     },
   },
 };
+
+/**
+ * What `migrate` would still do here, read without changing anything (for `npm run status`, which
+ * only reads): null when both schemas are up to date, else a sentence saying what is missing.
+ */
+export async function schemaNotReady(db: Db): Promise<string | null> {
+  const { rows } = await sql<{ present: boolean }>`
+    select exists (select 1 from pg_namespace where nspname = 'graphile_worker') as present`.execute(db);
+  if (!rows[0]?.present) return "the job queue's schema is not set up yet";
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableSchema: "obs",
+  });
+  const pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined);
+  if (pending.length === Object.keys(MIGRATIONS).length) return "the run log's schema is not set up yet";
+  if (pending.length > 0) {
+    return `the run log's schema is older than this code (${pending.map((m) => m.name).join(", ")} not applied)`;
+  }
+  return null;
+}
 
 /** graphile-worker's schema, then ours. Safe to run from several processes at once (both take a lock). */
 export async function migrate(pool: pg.Pool, db: Db, logger?: Logger): Promise<void> {

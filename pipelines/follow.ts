@@ -1,6 +1,6 @@
 /**
  * What a one-shot command (`npm run ingest`, `npm run refresh`) follows: its own jobs and what became
- * of them, read from Postgres (graphile_worker.jobs and the run log obs.runs), never from events of
+ * of them, read from Postgres (graphile-worker's jobs view through queue.ts, and the run log obs.runs), never from events of
  * this process. Every command is also a worker on the shared queue, so its jobs may run in another
  * process (another command, the service, a worker on another machine) and it may run theirs: what
  * it reports must not depend on who ran what.
@@ -12,7 +12,9 @@ import { sql } from "kysely";
 import type { RunDetail } from "./context.ts";
 import type { Db } from "./db.ts";
 import type { TaskName } from "./payloads.ts";
-import { type Pipeline, recoverDeadPools, runnerOptions } from "./worker.ts";
+import { type QueuedJob, queuedJobs, runnableCount } from "./queue.ts";
+import { recoverDeadPools } from "./recovery.ts";
+import { type Pipeline, runnerOptions } from "./worker.ts";
 
 /** What became of one job. */
 export type JobState =
@@ -31,25 +33,13 @@ const firstLine = (s: string | null | undefined) => (s ?? "unknown error").split
 export async function jobStates(db: Db, ids: readonly string[]): Promise<Map<string, JobState>> {
   const out = new Map<string, JobState>();
   if (ids.length === 0) return out;
-  const { rows } = await sql<{
-    id: string;
-    task_identifier: string;
-    locked: boolean;
-    attempts: number;
-    max_attempts: number;
-    last_error: string | null;
-    run_at: Date;
-    soon: boolean;
-  }>`select id::text, task_identifier, locked_at is not null as locked, attempts, max_attempts,
-       last_error, run_at, run_at <= now() + interval '30 seconds' as soon
-     from graphile_worker.jobs where id = any(${[...ids]}::bigint[])`.execute(db);
-  for (const r of rows) {
-    const task = r.task_identifier;
-    if (r.locked) out.set(r.id, { kind: "pending" });
-    else if (r.attempts >= r.max_attempts) out.set(r.id, { kind: "failed", task, error: r.last_error ?? "" });
-    else if (r.attempts > 0 && !r.soon)
-      out.set(r.id, { kind: "retrying", task, error: r.last_error ?? "", runAt: r.run_at });
-    else out.set(r.id, { kind: "pending" });
+  for (const j of await queuedJobs(db, { ids })) {
+    const { task } = j;
+    if (j.lockedBy !== null) out.set(j.id, { kind: "pending" });
+    else if (j.attempts >= j.maxAttempts) out.set(j.id, { kind: "failed", task, error: j.lastError ?? "" });
+    else if (j.attempts > 0 && !j.soon)
+      out.set(j.id, { kind: "retrying", task, error: j.lastError ?? "", runAt: j.runAt });
+    else out.set(j.id, { kind: "pending" });
   }
   // A job that is gone completed: its last run says how (a run is finished before its job completes).
   const gone = ids.filter((id) => !out.has(id));
@@ -95,18 +85,16 @@ export interface ChainState {
   retrying: { task: string; error: string }[];
 }
 
-/** Where the chain from documents to the published warehouse stands, across every worker. */
-export async function chainState(db: Db): Promise<ChainState> {
-  const { rows } = await sql<{ task_identifier: string; pending: boolean; last_error: string | null }>`
-    select task_identifier, (locked_at is not null or run_at <= now() + interval '30 seconds') as pending,
-      last_error
-    from graphile_worker.jobs
-    where task_identifier = any(${[...CHAIN_TASKS]}::text[]) and attempts < max_attempts`.execute(db);
+/**
+ * Where the chain from documents to the published warehouse stands, across every worker (with
+ * `tasks`, where those stand: the collect command adds the inbox look before the chain).
+ */
+export async function chainState(db: Db, tasks: readonly TaskName[] = CHAIN_TASKS): Promise<ChainState> {
+  const jobs = await queuedJobs(db, { tasks, unfinished: true });
+  const pending = (j: QueuedJob) => j.lockedBy !== null || j.soon;
   return {
-    pending: rows.filter((r) => r.pending).length,
-    retrying: rows
-      .filter((r) => !r.pending)
-      .map((r) => ({ task: r.task_identifier, error: firstLine(r.last_error) })),
+    pending: jobs.filter(pending).length,
+    retrying: jobs.filter((j) => !pending(j)).map((j) => ({ task: j.task, error: firstLine(j.lastError) })),
   };
 }
 
@@ -170,17 +158,6 @@ export async function runsOfBuild(db: Db, task: TaskName, buildPath: string) {
     .execute();
 }
 
-/** Jobs still queued or running for this build file (its tests, its publish). */
-export async function jobsOfBuild(db: Db, buildPath: string): Promise<string[]> {
-  // The public view graphile_worker.jobs has no payload: the table under it does (0.16+).
-  const { rows } = await sql<{ id: string }>`
-    select j.id::text from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-    where t.identifier in ('run_data_tests', 'publish_warehouse') and j.payload->>'buildPath' = ${buildPath}`.execute(
-    db,
-  );
-  return rows.map((r) => r.id);
-}
-
 /** The summary the latest successful publish (after run `since`) recorded. */
 export async function latestPublish(db: Db, since = 0): Promise<RunDetail | null> {
   const row = await db
@@ -207,7 +184,7 @@ export async function runUntil<T>(p: Pipeline, check: () => Promise<T | undefine
     const answer = await check();
     if (answer !== undefined) return answer;
     let started = 0;
-    if (await hasRunnable(p)) {
+    if ((await runnableCount(p.db, Object.keys(p.tasks))) > 0) {
       const events = new EventEmitter() as WorkerEvents;
       events.on("job:start", () => started++);
       await runOnce(runnerOptions(p, { events }));
@@ -217,17 +194,9 @@ export async function runUntil<T>(p: Pipeline, check: () => Promise<T | undefine
       continue;
     }
     // About every 2 s while waiting: a worker killed while holding our jobs must not hold them for hours.
-    if (idle++ % 8 === 0) await recoverDeadPools(p.db, p.ctx.log);
+    if (idle++ % 8 === 0) await recoverDeadPools(p.db, p.utils, p.ctx.log);
     await sleep(250);
   }
-}
-
-async function hasRunnable(p: Pipeline): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from graphile_worker.jobs
-    where task_identifier = any(${Object.keys(p.tasks)}::text[]) and locked_at is null
-      and run_at <= now() and attempts < max_attempts`.execute(p.db);
-  return (rows[0]?.n ?? 0) > 0;
 }
 
 /**

@@ -6,6 +6,7 @@
  * - queue `warehouse`: every write to a DuckDB file (build, tests, publish) runs one at a time, also
  *   across worker processes and machines.
  */
+import { basename } from "node:path";
 import type { TaskSpec } from "graphile-worker";
 import { z } from "zod";
 
@@ -97,6 +98,14 @@ declare global {
 
 export const QUEUE_WAREHOUSE = "warehouse";
 
+/**
+ * The key of a build's tests or publish job: the build's content (pipelines/queue.ts tells whether a
+ * build of these documents is queued already) and its file's name (which build files queued jobs
+ * still need is read from the keys: graphile-worker's jobs view shows no payload).
+ */
+export const buildJobKey = (step: "tests" | "publish", contentKey: string | undefined, buildPath: string) =>
+  `${step}:${contentKey ?? "-"}:${basename(buildPath)}`;
+
 /** How each kind of job is queued: key (deduplication), queue (serialisation), attempts. */
 export function jobSpec<T extends TaskName>(task: T, payload: Payload<T>): TaskSpec {
   switch (task) {
@@ -131,13 +140,9 @@ export function jobSpec<T extends TaskName>(task: T, payload: Payload<T>): TaskS
     }
     case "run_data_tests":
     case "publish_warehouse": {
-      const { contentKey } = payload as Payload<"run_data_tests">;
-      const prefix = task === "run_data_tests" ? "tests" : "publish";
-      return {
-        queueName: QUEUE_WAREHOUSE,
-        maxAttempts: 5,
-        ...(contentKey ? { jobKey: `${prefix}:${contentKey}` } : {}),
-      };
+      const { contentKey, buildPath } = payload as Payload<"run_data_tests">;
+      const step = task === "run_data_tests" ? "tests" : "publish";
+      return { queueName: QUEUE_WAREHOUSE, maxAttempts: 5, jobKey: buildJobKey(step, contentKey, buildPath) };
     }
     case "build_dashboards":
       return { jobKey: "build_dashboards", queueName: "dashboards", maxAttempts: 3 };

@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import { sql } from "kysely";
 import type { Db } from "./db.ts";
 import { isProcessAlive } from "./postgres.ts";
+import { lockingPools } from "./queue.ts";
 
 export const POOL_STALE_SECONDS = 90;
 
@@ -22,22 +23,15 @@ export interface DeadPool {
 /** Pools holding a locked job or queue, or a run still `running`, that are dead. */
 export async function findDeadPools(db: Db): Promise<DeadPool[]> {
   const host = hostname();
+  const holders = await lockingPools(db);
   const candidates = await db
     .selectFrom("obs.pools")
     .select(["pool_id", "hostname", "pid", "stopped_at"])
     .select(sql<boolean>`last_seen_at < now() - make_interval(secs => ${POOL_STALE_SECONDS})`.as("stale"))
     .where((eb) =>
       eb.or([
-        eb(
-          "pool_id",
-          "in",
-          sql<string>`(select locked_by from graphile_worker.jobs where locked_by is not null)`,
-        ),
-        eb(
-          "pool_id",
-          "in",
-          sql<string>`(select locked_by from graphile_worker._private_job_queues where locked_by is not null)`,
-        ),
+        // A queue is locked only together with one of its jobs: the jobs' locks name every holder.
+        ...(holders.length > 0 ? [eb("pool_id", "in", holders)] : []),
         eb("pool_id", "in", sql<string>`(select pool_id from obs.runs where status = 'running')`),
       ]),
     )

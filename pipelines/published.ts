@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { dataPaths } from "../lib/config.ts";
 import { buildFingerprint, type Fingerprint, readBuildInfo } from "../warehouse/build-info.ts";
-import { openDuckDb, queryRows } from "../warehouse/duckdb.ts";
+import { openSnapshot, queryRows } from "../warehouse/duckdb.ts";
 import { extractionCodeVersion } from "../warehouse/extract.ts";
 import type { KnownDocument } from "../warehouse/store.ts";
 import { type Db, inBatches } from "./db.ts";
@@ -37,7 +37,7 @@ export interface Published {
 export async function readPublished(): Promise<Published | null> {
   const { published } = dataPaths();
   if (!(await stat(published).catch(() => null))) return null;
-  const db = await openDuckDb(published, { access_mode: "READ_ONLY" });
+  const db = await openSnapshot(published);
   try {
     const documents = (await queryRows(
       db.connection,

@@ -18,7 +18,8 @@ import { serveDashboards } from "./http.ts";
 import { prepareInboxFolders } from "./inbox.ts";
 import { TASK_NAMES, type TaskName } from "./payloads.ts";
 import { procStat } from "./postgres.ts";
-import { openPipeline, type Pipeline, recoverDeadPools, runnerOptions } from "./worker.ts";
+import { recoverDeadPools } from "./recovery.ts";
+import { openPipeline, type Pipeline, runnerOptions } from "./worker.ts";
 
 export interface ServiceOptions {
   log: Log;
@@ -125,7 +126,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // Every minute, release what pools on other machines left behind when they died.
   let beats = 0;
   pipeline.registry.everyBeat(async () => {
-    if (++beats % 3 === 0) await recoverDeadPools(pipeline.db, log);
+    if (++beats % 3 === 0) await recoverDeadPools(pipeline.db, pipeline.utils, log);
   });
 
   // Catch-up: everything known but not yet published is loaded; the inbox is looked at once.

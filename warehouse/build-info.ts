@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
 import { readFiguresText, referenceVersionOf } from "../sources/gus-bdl/store.ts";
-import { openDuckDb, queryRows } from "./duckdb.ts";
+import { openSnapshot, queryRows } from "./duckdb.ts";
 import { extractionCodeVersion } from "./extract.ts";
 import { LAYERS, modelsDir } from "./models.ts";
 
@@ -106,7 +106,7 @@ export interface SnapshotInfo {
 
 /** Read a snapshot's build info and documents (read-only). */
 export async function readSnapshotInfo(path: string): Promise<SnapshotInfo> {
-  const db = await openDuckDb(path, { access_mode: "READ_ONLY" });
+  const db = await openSnapshot(path);
   try {
     const rows = await queryRows(db.connection, "select document_id from raw.documents");
     return { build: await readBuildInfo(db.connection), documentIds: rows.map((r) => String(r.document_id)) };

@@ -13,6 +13,13 @@ export async function openDuckDb(path: string, options: Record<string, string> =
   };
 }
 
+/**
+ * Open a warehouse snapshot (the published one, or a build) read-only: every reader of a snapshot
+ * opens it through this one function (the analysts' SQL sandbox attaches it with more rules,
+ * warehouse/sandbox.ts). Many processes may read it at once; none can write it this way.
+ */
+export const openSnapshot = (path: string) => openDuckDb(path, { access_mode: "READ_ONLY" });
+
 /** Values bound to a statement's `$1, $2, …` (an array) or `$name` (an object): never spliced into the SQL. */
 export type SqlParams = DuckDBValue[] | Record<string, DuckDBValue>;
 
@@ -37,3 +44,9 @@ export async function queryRows(
  * binds its values (queryRows' `params`, `connection.run(sql, params)`).
  */
 export const sqlLiteral = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * A table, schema or column name as a quoted SQL identifier, for where a name comes from data
+ * (information_schema, a model's file name) and no parameter can stand: `a"b` → `"a""b"`.
+ */
+export const sqlIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -7,6 +7,7 @@ import {
   StatementType,
 } from "@duckdb/node-api";
 import { dataPaths } from "../lib/config.ts";
+import { sqlLiteral } from "./duckdb.ts";
 
 /** Raised when there is nothing published to read yet. */
 export class NoSnapshot extends Error {}
@@ -135,8 +136,6 @@ export interface RunningQuery {
   finish(): void;
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * The analyst's sandbox. DuckDB runs in memory and the published snapshot is ATTACHed READ_ONLY; then
  * spilling to disk, external access (read_csv of other files, COPY … TO, ATTACH, EXPORT, INSTALL/LOAD)
@@ -164,7 +163,8 @@ export async function openSandbox(opts: { memoryLimit?: string; threads?: number
     // Order matters: each step needs what the next one takes away.
     for (const statement of [
       "SET temp_directory = ''",
-      `ATTACH ${sqlString(path)} AS published (READ_ONLY)`,
+      // ATTACH takes no parameter: the path goes through the one quoting function.
+      `ATTACH ${sqlLiteral(path)} AS published (READ_ONLY)`,
       "USE published",
       "SET enable_external_access = false",
       "SET disabled_filesystems = 'LocalFileSystem'",

@@ -1,5 +1,4 @@
 import { rm } from "node:fs/promises";
-import { sql } from "kysely";
 import { type BuildResult, buildWarehouse } from "../../warehouse/build.ts";
 import { buildFingerprint } from "../../warehouse/build-info.ts";
 import { DataTestsFailed } from "../../warehouse/errors.ts";
@@ -9,6 +8,7 @@ import { partitionsOfDocuments } from "../calendar.ts";
 import { defineTask, enqueue } from "../context.ts";
 import { jobSpec } from "../payloads.ts";
 import { currentContentKey, publishedContentKey, readPublished } from "../published.ts";
+import { activeCount, buildOfContentQueued } from "../queue.ts";
 
 /**
  * Build a new DuckDB file from every known document (queue `warehouse`: one DuckDB write at a time).
@@ -25,11 +25,7 @@ export default defineTask({
   name: "build_warehouse",
   async run(payload, ctx, helpers) {
     // Documents still being accepted or extracted: build once after them, not once per document.
-    const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from graphile_worker.jobs
-      where task_identifier in ('accept_document', 'extract_document') and attempts < max_attempts
-        and (locked_at is not null or run_at <= now())`.execute(ctx.db);
-    if (!payload.force && (rows[0]?.n ?? 0) > 0) {
+    if (!payload.force && (await activeCount(ctx.db, ["accept_document", "extract_document"])) > 0) {
       await helpers.addJob("build_warehouse", payload, {
         ...jobSpec("build_warehouse", payload),
         runAt: new Date(Date.now() + 1000),
@@ -45,11 +41,7 @@ export default defineTask({
     }
     // A build of exactly these documents already waits for its tests or publish (the queue is
     // serial, so while this job runs those are waiting, not running).
-    const inFlight = await sql<{ key: string }>`
-      select key from graphile_worker.jobs where key in (${`tests:${key}`}, ${`publish:${key}`})`.execute(
-      ctx.db,
-    );
-    if (inFlight.rows.length > 0) {
+    if (await buildOfContentQueued(ctx.db, key)) {
       ctx.log("A build of these documents is already being tested or published");
       return { skipped: "in flight" };
     }

@@ -1,5 +1,5 @@
 /**
- * Polish number traps shared by every extractor (see ../shared/DOMAIN.md):
+ * Polish number traps shared by every extractor (see docs/domain.md):
  * spaces as thousands separators, decimal commas, numbers written as words.
  */
 

@@ -1,10 +1,21 @@
 /** What the reliability tests share: commands run as a user runs them, in parallel when they may be. */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
-import { expect } from "vitest";
-import { openDuckDb, queryRows } from "../../warehouse/duckdb.ts";
+import { expect, inject } from "vitest";
+import { openSnapshot, queryRows } from "../../warehouse/duckdb.ts";
 import { freshDataDir, npmRun, ROOT, type RunResult } from "../helpers/cli.ts";
 
 export interface AsyncRunResult extends RunResult {
@@ -64,9 +75,45 @@ export async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) 
 export const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 export const hashFile = (path: string) => sha256(readFileSync(path));
 
-/** A fresh data directory with everything bundled published, as `npm run refresh` leaves it. */
+/**
+ * A fresh data directory with everything bundled published, as `npm run refresh` leaves it. The
+ * refresh itself runs once per test run, by the first file that asks (under a lock: the others wait
+ * for it), into the run's prepared folder (tests/helpers/prepared.ts); each caller gets a copy.
+ */
 export function refreshedDataDir(prefix: string): string {
-  const dir = freshDataDir(prefix);
+  const prepared = inject("preparedDir");
+  if (!prepared) return refreshInto(freshDataDir(prefix));
+  const template = join(prepared, "refreshed");
+  const done = join(prepared, "refreshed.done");
+  const failed = join(prepared, "refreshed.failed");
+  let mine = false;
+  try {
+    closeSync(openSync(join(prepared, "refreshed.lock"), "wx"));
+    mine = true;
+  } catch {
+    // another file prepares it: wait below
+  }
+  if (mine) {
+    try {
+      mkdirSync(template, { mode: 0o755 });
+      chmodSync(template, 0o755);
+      refreshInto(template);
+      writeFileSync(done, "");
+    } catch (e) {
+      writeFileSync(failed, String(e));
+      throw e;
+    }
+  }
+  // A synchronous wait (this helper is called from beforeAll hooks that expect a path back).
+  const tick = new Int32Array(new SharedArrayBuffer(4));
+  while (!existsSync(done)) {
+    if (existsSync(failed)) return refreshInto(freshDataDir(prefix));
+    Atomics.wait(tick, 0, 0, 200);
+  }
+  return copyDataDir(template, prefix);
+}
+
+function refreshInto(dir: string): string {
   const r = npmRun("refresh", ["--quiet"], dir);
   expect(r.stderr).toMatch(/Published \d+ figures/);
   expect(r.status).toBe(0);
@@ -157,7 +204,7 @@ export function copyDataDir(from: string, prefix: string): string {
 
 /** Rows of a query on a data dir's published snapshot, read directly (fast; the CLI is tested elsewhere). */
 export async function publishedRows(dataDir: string, sql: string): Promise<Record<string, unknown>[]> {
-  const db = await openDuckDb(join(dataDir, "warehouse", "published.duckdb"), { access_mode: "READ_ONLY" });
+  const db = await openSnapshot(join(dataDir, "warehouse", "published.duckdb"));
   try {
     return await queryRows(db.connection, sql);
   } finally {
