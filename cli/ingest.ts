@@ -88,7 +88,9 @@ await runCommand(
           }
           if (e.code === "ENOENT") {
             rejected++;
-            process.stderr.write(`✗ rejected ${printable(file)}: no such file\n`);
+            process.stderr.write(
+              `✗ rejected ${printable(file)}: Nie ma takiego pliku: sprawdź ścieżkę i nazwę — no such file\n`,
+            );
             return null;
           }
           throw e;
