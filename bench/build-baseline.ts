@@ -65,6 +65,9 @@ await c.run(`
     as_of_date varchar, metric_id varchar not null, breakdown varchar, value double, unit varchar not null,
     line integer not null, quote varchar not null, label varchar not null, flags varchar not null, note varchar
   );
+  create table raw.reader_failures (
+    document_id varchar not null, centre_id varchar not null, reader_id varchar not null, message_pl varchar not null
+  );
   create table raw.reference_figures (
     centre_id varchar not null, teryt varchar not null, measure varchar not null, year integer not null,
     reference_date date, value double not null, variable_id varchar not null, unit_id varchar not null,

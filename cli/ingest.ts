@@ -139,7 +139,12 @@ async function checkFile(path: string, file: string): Promise<Checked> {
     if (e instanceof DocumentRejected)
       return { kind: "rejected", name: e.fileName, reason: e.reason, keep: true };
     if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-      return { kind: "rejected", name: file, reason: "no such file", keep: false };
+      return {
+        kind: "rejected",
+        name: file,
+        reason: "Nie ma takiego pliku: sprawdź ścieżkę i nazwę — no such file",
+        keep: false,
+      };
     }
     throw e;
   }

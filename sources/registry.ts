@@ -60,8 +60,8 @@ export function recogniseDocument(text: string, fileName: string): RecognisedDoc
   if (!found) {
     throw new DocumentRejected(
       fileName,
-      "nie rozpoznano ośrodka: tekst nie wymienia żadnego ośrodka z models/seeds/centres.csv " +
-        "(nazwa miasta lub ośrodka); dodaj ośrodek do centres.csv albo sprawdź, czy to właściwy plik — " +
+      "Nie rozpoznano ośrodka: w tekście nie ma nazwy żadnego ośrodka z models/seeds/centres.csv. " +
+        "Sprawdź, czy to sprawozdanie MOPS; nowy ośrodek dodaj wierszem w centres.csv — " +
         "not a report of a known centre (no centre of centres.csv is named in it)",
     );
   }
@@ -74,7 +74,8 @@ export function recogniseDocument(text: string, fileName: string): RecognisedDoc
   if (only && others.length > 0) {
     throw new DocumentRejected(
       fileName,
-      `dokument pasuje do kilku rodzajów raportów naraz (${claims.map((c) => c.extractor.kind).join(", ")}) — ` +
+      `Dokument pasuje do kilku rodzajów sprawozdań naraz (${claims.map((c) => c.extractor.kind).join(", ")}), ` +
+        "więc nie wiadomo, jak go czytać: zgłoś go zespołowi — " +
         `claimed by several extractors (${claims.map((c) => c.extractor.id).join(", ")})`,
     );
   }
@@ -102,29 +103,65 @@ export function recogniseDocument(text: string, fileName: string): RecognisedDoc
   };
 }
 
-/** What reading a document's sections gave: the figures, and which readers read them. */
+/** A reader that threw on a document: its figures are lost, the other readers' are kept (a warning). */
+export interface ReaderFailure {
+  /** The reader's id, e.g. "katowice/komisja-cpsmis". */
+  reader: string;
+  /** The section it reads, in Polish. */
+  section_pl: string;
+  /** Why it failed, as it said (English, for the log). */
+  reason: string;
+}
+
+/** What reading a document's sections gave: the figures, which readers read them, which failed. */
 export interface SectionReading {
   observations: ExtractedObservation[];
   /** Reader id → figures it read (readers that read nothing are left out). */
   readBy: Record<string, number>;
+  /** Readers that threw: the document is still taken when another reader read a figure. */
+  failures: ReaderFailure[];
+}
+
+/** A reader's failure for a person, in Polish, with the reader's own (English) reason after it. */
+export function readerFailureMessage(f: ReaderFailure): string {
+  return (
+    `czytnik sekcji „${f.section_pl}” (${f.reader}) nie odczytał tego dokumentu, więc liczby tej sekcji ` +
+    `pominięto (pozostałe przyjęto); zgłoś to zespołowi — ${f.reason}`
+  );
 }
 
 /**
  * Run every section reader on the document. The declared kind's readers go first (they were written for
  * it); a figure another reader already claimed — the same value at the same line — is not claimed again,
- * so two readers never both give one figure.
+ * so two readers never both give one figure. A reader that throws (a row it does not know, a bug) loses
+ * only its own figures: its failure is recorded and the other readers' figures are kept.
  */
-export function readSections(doc: RecognisedDocument): SectionReading {
+export function readSections(
+  doc: RecognisedDocument,
+  readers: readonly SectionReader[] = READERS,
+): SectionReading {
   const declared = EXTRACTORS.find((e) => e.id === doc.extractor.id)?.readers ?? [];
-  const order = [...declared, ...READERS.filter((r) => !declared.includes(r))];
+  const order = [
+    ...declared.filter((r) => readers.includes(r)),
+    ...readers.filter((r) => !declared.includes(r)),
+  ];
   const context: ReadingContext = { centre: doc.centre, year: doc.year };
   /** A place in the document (line and value) → the reader that gave a figure there. */
   const claimedBy = new Map<string, string>();
   const observations: ExtractedObservation[] = [];
   const readBy: Record<string, number> = {};
+  const failures: ReaderFailure[] = [];
   for (const reader of order) {
+    let figures: ExtractedObservation[];
+    try {
+      figures = reader.read(doc.source, context);
+    } catch (e) {
+      const reason = e instanceof DocumentRejected ? e.reason : e instanceof Error ? e.message : String(e);
+      failures.push({ reader: reader.id, section_pl: reader.section_pl, reason: oneLine(reason) });
+      continue;
+    }
     let count = 0;
-    for (const o of reader.read(doc.source, context)) {
+    for (const o of figures) {
       // An unread value claims its metric's place only: two unread figures of one line are not one figure.
       const claim = `${o.line}|${o.value ?? `-|${o.metric_id}|${o.breakdown ?? ""}|${o.period_id}`}`;
       const owner = claimedBy.get(claim);
@@ -138,7 +175,7 @@ export function readSections(doc: RecognisedDocument): SectionReading {
   }
   // In document order (stable within a line), whichever reader read them.
   observations.sort((a, b) => a.line - b.line);
-  return { observations, readBy };
+  return { observations, readBy, failures };
 }
 
 /**
@@ -166,7 +203,8 @@ export function validateExtraction(
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
     throw new DocumentRejected(
       fileName,
-      `extractor ${extractorId} produced invalid figures: ${oneLine(first?.message ?? "invalid")}${where}${more}`,
+      "Odczytane liczby nie przeszły kontroli (błąd czytnika, nie dokumentu): dokumentu nie przyjęto; zgłoś go zespołowi — " +
+        `extractor ${extractorId} produced invalid figures: ${oneLine(first?.message ?? "invalid")}${where}${more}`,
     );
   }
   const [clash, ...others] = grainViolations(parsed.data);
@@ -176,7 +214,8 @@ export function validateExtraction(
     const more = others.length > 0 ? ` (and ${others.length} more)` : "";
     throw new DocumentRejected(
       fileName,
-      `extractor ${extractorId} read ${clash.length} figures with one observation_id ` +
+      "Ta sama liczba dokumentu została odczytana dwa razy z różnymi wartościami (błąd czytnika): dokumentu nie przyjęto; zgłoś go zespołowi — " +
+        `extractor ${extractorId} read ${clash.length} figures with one observation_id ` +
         `(line ${o.line}: ${what}; values ${clash.map((c) => c.value ?? "null").join(", ")})${more}; ` +
         "the document would break the warehouse grain",
     );
@@ -197,18 +236,24 @@ export const SECTIONS_PL = () => READERS.map((r) => `„${r.section_pl}”`).joi
 export function extractDocument(text: string, fileName: string) {
   const doc = recogniseDocument(text, fileName);
   const reading = readSections(doc);
-  const read = oneFigurePerDocument(reading.observations);
-  const observations = validateExtraction(doc.extractor.id, fileName, read);
+  const single = oneFigurePerDocument(reading.observations);
+  const observations = validateExtraction(doc.extractor.id, fileName, single);
+  const failures = reading.failures;
   if (observations.length === 0) {
+    const failed = failures.length
+      ? ` Czytniki, które nie zadziałały: ${failures.map((f) => `„${f.section_pl}” (${f.reason})`).join("; ")}.`
+      : "";
     throw new DocumentRejected(
       fileName,
-      `rozpoznano ośrodek ${doc.centre.name_pl} (TERYT ${doc.centre.teryt}), ale nie odczytano z dokumentu ` +
-        `żadnej liczby: nie znaleziono żadnej znanej sekcji (szukano: ${SECTIONS_PL()}). Sprawdź, czy to ` +
+      `Brak liczb: rozpoznano ośrodek ${doc.centre.name_pl} (TERYT ${doc.centre.teryt}), ale nie odczytano z dokumentu ` +
+        `żadnej liczby: nie znaleziono żadnej znanej sekcji (szukano: ${SECTIONS_PL()}).${failed} Sprawdź, czy to ` +
         "sprawozdanie z liczbami; nowy układ tabel wymaga nowego czytnika — " +
-        `a ${doc.centre.centre_id} document in a layout no extractor knows (no section reader read a figure; kind: ${doc.recognition.kind})`,
+        `a ${doc.centre.centre_id} document in a layout no extractor knows (no section reader read a figure; kind: ${doc.recognition.kind}` +
+        `${failures.length ? `; failed readers: ${failures.map((f) => f.reader).join(", ")}` : ""})`,
     );
   }
-  if (doc.extractor.kind !== UNKNOWN_KIND) return { ...doc, observations, readBy: reading.readBy };
+  const read = { observations, readBy: reading.readBy, failures };
+  if (doc.extractor.kind !== UNKNOWN_KIND) return { ...doc, ...read };
   // A document of an unknown kind reports the periods its figures are of.
   const periods = [
     ...new Set(
@@ -218,5 +263,5 @@ export function extractDocument(text: string, fileName: string) {
     ),
   ].sort();
   const recognition = { ...doc.recognition, periods: periods.length ? periods : doc.recognition.periods };
-  return { ...doc, recognition, observations, readBy: reading.readBy };
+  return { ...doc, recognition, ...read };
 }

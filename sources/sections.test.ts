@@ -11,7 +11,14 @@ import { describe, expect, it } from "vitest";
 import { pdfFromText } from "../tests/helpers/pdf.ts";
 import { readDocumentText } from "./lib/read-document.ts";
 import { expectProvenance } from "./lib/testing.ts";
-import { extractDocument, READERS, readSections, recogniseDocument } from "./registry.ts";
+import {
+  extractDocument,
+  READERS,
+  type ReaderFailure,
+  readerFailureMessage,
+  readSections,
+  recogniseDocument,
+} from "./registry.ts";
 
 const fixture = (path: string) => readFileSync(new URL(`./${path}`, import.meta.url), "utf8");
 
@@ -195,12 +202,42 @@ Asystenci rodziny w 2015 r. objęli wsparciem 52 rodziny, w których wychowuje s
   });
 });
 
+describe("a section reader that fails loses only its own figures", () => {
+  // A Wrocław information with a Katowice-style block ("Obszar …") whose row no metric knows: the Katowice
+  // committee reader throws on it; the Wrocław readers' figures are kept and the failure is a warning.
+  const wroclaw = fixture("wroclaw/fixtures/informacja-o-realizacji-zadan_2015.txt");
+  const withUnknownBlock = `${wroclaw}\nObszar: kluby seniora\nLiczba klubów seniora 12\n`;
+
+  it("keeps the other readers' figures and names the reader that failed", () => {
+    const result = extractDocument(withUnknownBlock, "dokument.txt");
+    expect(result.observations.length).toBe(extractDocument(wroclaw, "dokument.txt").observations.length);
+    expect(result.failures.map((f) => f.reader)).toEqual(["katowice/komisja-cpsmis"]);
+    expect(result.failures[0]?.reason).toMatch(/Liczba klubów seniora/);
+    const message = readerFailureMessage(result.failures[0] as ReaderFailure);
+    expect(message).toMatch(/^czytnik sekcji „.+” \(katowice\/komisja-cpsmis\) nie odczytał tego dokumentu/);
+    expect(message).toContain("has no metric in the catalogue");
+  });
+
+  it("rejects a document only when nothing was read, naming the failed reader too", () => {
+    const onlyUnknown = [
+      "Informacja Miejskiego Ośrodka Pomocy Społecznej we Wrocławiu za 2015 rok",
+      "Obszar: kluby seniora",
+      "Liczba klubów seniora 12",
+    ].join("\n");
+    expect(() => extractDocument(onlyUnknown, "dokument.txt")).toThrow(
+      /rozpoznano ośrodek Wrocław.*Czytniki, które nie zadziałały: „.+” \(.*Liczba klubów seniora.*failed readers: katowice\/komisja-cpsmis/s,
+    );
+  });
+});
+
 describe("documents that are rejected, saying why in Polish", () => {
   it("rejects a report of a city the seed does not know", () => {
     const nysa = fixture("kedzierzyn-kozle/fixtures/sprawozdanie-z-dzialalnosci-mops_2027.txt")
       .replaceAll("KĘDZIERZYNIE-KOŹLU", "NYSIE")
       .replaceAll("Kędzierzynie-Koźlu", "Nysie");
-    expect(() => extractDocument(nysa, "nysa.txt")).toThrow(/nie rozpoznano ośrodka.*centres\.csv/);
+    expect(() => extractDocument(nysa, "nysa.txt")).toThrow(
+      /Nie rozpoznano ośrodka: .*centres\.csv.*nowy ośrodek dodaj wierszem/,
+    );
   });
 
   it("rejects a document of a known centre with no figures, naming the centre and the sections looked for", () => {

@@ -52,7 +52,7 @@ export interface ModelStep {
 }
 
 /** The raw tables a new document adds rows to (of its centre). */
-const DOCUMENT_TABLES = ["raw.documents", "raw.observations"];
+const DOCUMENT_TABLES = ["raw.documents", "raw.observations", "raw.reader_failures"];
 /** The report calendar: replaced whole when a build is given one. */
 const PARTITIONS_TABLE = "raw.partitions";
 

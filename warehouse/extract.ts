@@ -5,6 +5,7 @@ import { z } from "zod";
 import { dataPaths } from "../lib/config.ts";
 import { faultPoint, repeatFigureFault } from "../lib/faults.ts";
 import { ExtractedObservation, Recognition } from "../sources/lib/observation.ts";
+import { readerFailureMessage } from "../sources/registry.ts";
 import { atomicWrite, BUNDLED_DIR, inspectDocument, type KnownDocument } from "./store.ts";
 
 export const ExtractionResult = z.object({
@@ -13,6 +14,8 @@ export const ExtractionResult = z.object({
   codeVersion: z.string(),
   recognition: Recognition,
   observations: z.array(ExtractedObservation),
+  /** Section readers that threw on the document (its other readers' figures were taken): raw.reader_failures. */
+  readerFailures: z.array(z.object({ reader: z.string(), message_pl: z.string() })).optional(),
 });
 export type ExtractionResult = z.infer<typeof ExtractionResult>;
 
@@ -61,6 +64,10 @@ export async function extractKnownDocument(doc: KnownDocument): Promise<Extracti
     codeVersion: version,
     recognition: inspected.recognition,
     observations: repeatFigureFault(doc.fileName, inspected.observations),
+    readerFailures: inspected.failures.map((f) => ({
+      reader: f.reader,
+      message_pl: readerFailureMessage(f),
+    })),
   };
   faultPoint("extract:before-cache");
   await mkdir(dir, { recursive: true });

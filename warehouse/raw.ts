@@ -33,6 +33,11 @@ export const RAW_SCHEMA = `
     as_of_date varchar, metric_id varchar not null, breakdown varchar, value double, unit varchar not null,
     line integer not null, quote varchar not null, label varchar not null, flags varchar not null, note varchar
   );
+  -- Section readers that threw on a document whose other readers' figures were taken: a warning in
+  -- marts.data_quality naming the document and the reader (sources/registry.ts readSections).
+  create table raw.reader_failures (
+    document_id varchar not null, centre_id varchar not null, reader_id varchar not null, message_pl varchar not null
+  );
   -- Official reference figures (GUS BDL: population, social-assistance beneficiaries), one per centre ×
   -- measure × year, with their provenance; filled from $OBS_DATA_DIR/reference/ (npm run reference).
   create table raw.reference_figures (
@@ -161,6 +166,7 @@ function appendDocumentFields(a: DuckDBAppender, doc: KnownDocument): void {
 export async function loadRaw(connection: DuckDBConnection, docs: LoadedDocument[]): Promise<number> {
   const documents = await connection.createAppender("documents", "raw");
   const observations = await connection.createAppender("observations", "raw");
+  const failures = await connection.createAppender("reader_failures", "raw");
   let count = 0;
   const optional = (a: typeof observations, v: string | null) =>
     v === null ? a.appendNull() : a.appendVarchar(v);
@@ -168,6 +174,13 @@ export async function loadRaw(connection: DuckDBConnection, docs: LoadedDocument
     appendDocumentFields(documents, doc);
     documents.appendVarchar(extraction.extractorId);
     documents.endRow();
+    for (const f of extraction.readerFailures ?? []) {
+      failures.appendVarchar(doc.documentId);
+      failures.appendVarchar(doc.centreId);
+      failures.appendVarchar(f.reader);
+      failures.appendVarchar(f.message_pl);
+      failures.endRow();
+    }
     extraction.observations.forEach((o, i) => {
       observations.appendVarchar(doc.documentId);
       observations.appendInteger(i);
@@ -190,6 +203,7 @@ export async function loadRaw(connection: DuckDBConnection, docs: LoadedDocument
   }
   documents.closeSync();
   observations.closeSync();
+  failures.closeSync();
   return count;
 }
 
@@ -266,6 +280,7 @@ const CACHE_JSON_TYPE = JSON.stringify({
       note: "VARCHAR",
     },
   ],
+  readerFailures: [{ reader: "VARCHAR", message_pl: "VARCHAR" }],
 });
 
 /** Files read at once while loading the cache (async reads: a build in the service must not block its event loop). */
@@ -352,6 +367,10 @@ export async function loadCachedRaw(
             unnest(j.observations, recursive := true)
         from load_parsed
       )`);
+    await connection.run(`
+      insert into raw.reader_failures
+      select document_id, centre_id, f.reader, f.message_pl
+      from (select document_id, centre_id, unnest(j.readerFailures) as f from load_parsed)`);
     await connection.run("commit");
     steps.push(step("insert"));
     log(`  loaded the extraction cache: ${steps.join(", ")}`);

@@ -9,7 +9,7 @@ import { faultPoint } from "../lib/faults.ts";
 import { DocumentRejected } from "../sources/lib/extractor.ts";
 import type { Recognition } from "../sources/lib/observation.ts";
 import { decodeDocument, MAX_DOCUMENT_BYTES } from "../sources/lib/read-document.ts";
-import { extractDocument } from "../sources/registry.ts";
+import { extractDocument, readerFailureMessage } from "../sources/registry.ts";
 import { keptMode, printable, quarantineStored } from "./quarantine.ts";
 
 /** The reports that ship with the project: sources/<centre>/documents/*. */
@@ -51,16 +51,23 @@ export async function readDocument(
   if (info.isSymbolicLink()) {
     throw new DocumentRejected(
       fileName,
-      "it is a symbolic link; links are not followed, give the file itself",
+      "To dowiązanie symboliczne, a dowiązań się nie śledzi: podaj sam plik — it is a symbolic link; links are not followed, give the file itself",
     );
   }
-  if (info.isDirectory()) throw new DocumentRejected(fileName, "it is a directory, not a file");
+  if (info.isDirectory())
+    throw new DocumentRejected(
+      fileName,
+      "To katalog, nie plik: podaj pliki sprawozdań — it is a directory, not a file",
+    );
   if (!info.isFile())
-    throw new DocumentRejected(fileName, "it is not a regular file (a device, pipe or socket)");
+    throw new DocumentRejected(
+      fileName,
+      "To nie jest zwykły plik (urządzenie, potok lub gniazdo): podaj plik sprawozdania — it is not a regular file (a device, pipe or socket)",
+    );
   if (info.size > MAX_DOCUMENT_BYTES) {
     throw new DocumentRejected(
       fileName,
-      `the file is ${info.size} bytes, larger than any report (limit ${MAX_DOCUMENT_BYTES})`,
+      `Plik jest większy niż jakiekolwiek sprawozdanie: sprawdź, czy to właściwy plik (PDF zapisz bez zbędnych obrazów) — the file is ${info.size} bytes, larger than any report (limit ${MAX_DOCUMENT_BYTES})`,
     );
   }
   let handle: Awaited<ReturnType<typeof open>>;
@@ -69,20 +76,29 @@ export async function readDocument(
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ELOOP")
-      throw new DocumentRejected(fileName, "it is a symbolic link; links are not followed");
+      throw new DocumentRejected(
+        fileName,
+        "To dowiązanie symboliczne, a dowiązań się nie śledzi: podaj sam plik — it is a symbolic link; links are not followed",
+      );
     if (code === "EACCES" || code === "EPERM") {
-      throw new DocumentRejected(fileName, "the file cannot be read (permission denied)");
+      throw new DocumentRejected(
+        fileName,
+        "Nie można odczytać pliku (brak uprawnień): nadaj prawo odczytu albo skopiuj plik w inne miejsce — the file cannot be read (permission denied)",
+      );
     }
     throw e;
   }
   try {
     const opened = await handle.stat();
     if (!opened.isFile())
-      throw new DocumentRejected(fileName, "it is not a regular file (a device, pipe or socket)");
+      throw new DocumentRejected(
+        fileName,
+        "To nie jest zwykły plik (urządzenie, potok lub gniazdo): podaj plik sprawozdania — it is not a regular file (a device, pipe or socket)",
+      );
     if (opened.size > MAX_DOCUMENT_BYTES) {
       throw new DocumentRejected(
         fileName,
-        `the file is ${opened.size} bytes, larger than any report (limit ${MAX_DOCUMENT_BYTES})`,
+        `Plik jest większy niż jakiekolwiek sprawozdanie: sprawdź, czy to właściwy plik (PDF zapisz bez zbędnych obrazów) — the file is ${opened.size} bytes, larger than any report (limit ${MAX_DOCUMENT_BYTES})`,
       );
     }
     return { bytes: new Uint8Array(await handle.readFile()), mode: opened.mode };
@@ -102,7 +118,9 @@ export async function inspectDocument(filePath: string, fileName = basename(file
   // warnings: what a person should know about how it was read (control characters taken out, …)
   const { text, warnings } = await decodeDocument(bytes, fileName);
   const extracted = extractDocument(text, fileName);
-  return { bytes, mode, text, warnings, ...extracted, documentId: documentIdOf(bytes) };
+  // A section reader that failed is a warning too: its figures are missing, the others' are taken.
+  const all = [...warnings, ...extracted.failures.map(readerFailureMessage)];
+  return { bytes, mode, text, ...extracted, warnings: all, documentId: documentIdOf(bytes) };
 }
 
 export interface StoreResult {
@@ -128,7 +146,7 @@ export class FewerFigures extends DocumentRejected {
   ) {
     super(
       fileName,
-      `ma mniej liczb (${figures}) niż obecna wersja (${current.figures}) tego sprawozdania (${current.what}, ${printable(current.fileName)}), więc jej nie zastępuje — czy to pełna kopia? Aby mimo to zastąpić: npm run ingest -- --replace <plik> / ` +
+      `Sprawozdanie ma mniej liczb (${figures}) niż obecna wersja (${current.figures}) tego sprawozdania (${current.what}, ${printable(current.fileName)}), więc jej nie zastępuje — czy to pełna kopia? Aby mimo to zastąpić: npm run ingest -- --replace <plik> / ` +
         `it has fewer figures (${figures}) than the current version (${current.figures}) of this report, so it does not replace it — is it a complete copy? To replace it anyway: npm run ingest -- --replace <file>`,
     );
     this.name = "FewerFigures";

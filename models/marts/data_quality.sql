@@ -27,3 +27,21 @@ select
         else flag || ': '
     end || coalesce(note, '„' || quote || '”') as message_pl
 from flagged
+
+union all
+
+-- A section reader that threw on a current document: its section's figures are missing, the other
+-- readers' figures were taken (sources/registry.ts readSections).
+select
+    f.centre_id,
+    null as period_id,
+    null as metric_id,
+    null as breakdown,
+    f.document_id,
+    null as line,
+    'reader_failed:' || f.reader_id as check_name,
+    'warn' as severity,
+    'Dokument „' || d.title || '” (plik ' || d.file_name || '): ' || f.message_pl as message_pl
+from raw.reader_failures f
+join staging.stg_documents d using (document_id)
+where d.is_current and f.centre_id in (select centre_id from build.touched_centres)

@@ -32,7 +32,15 @@ export default defineTask({
       if ((e as NodeJS.ErrnoException).code === "ENOENT") {
         // An inbox file already taken (by an earlier attempt of this job) is not an error.
         if (origin !== "cli") return { fileName, gone: true };
-        return reject(ctx, payload, new DocumentRejected(path, "no such file"), null);
+        return reject(
+          ctx,
+          payload,
+          new DocumentRejected(
+            path,
+            "Nie ma takiego pliku (usunięty lub przeniesiony przed odczytem?): podaj go ponownie — no such file",
+          ),
+          null,
+        );
       }
       if (e instanceof DocumentRejected) return reject(ctx, payload, e, null);
       throw e;

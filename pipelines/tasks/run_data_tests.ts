@@ -68,6 +68,11 @@ export default defineTask({
  * published snapshot: rejected in the run log, moved into the quarantine. Null (nothing done) when the
  * failure cannot be traced to documents, or one of them is published already or bundled.
  */
+/** What a person reads first about a document the warehouse's tests rejected; the test's own words follow. */
+const TEST_REJECTION_PL =
+  "Liczby tego dokumentu nie przeszły testu danych hurtowni, więc dokument odłożono do kwarantanny " +
+  "(liczby pozostałych dokumentów opublikowano): porównaj wskazane liczby z dokumentem i zgłoś to zespołowi — ";
+
 async function rejectCulprits(e: DataTestsFailed, ctx: PipelineContext): Promise<RejectedDocument[] | null> {
   const published = new Set((await readPublished())?.documents.map((d) => d.document_id));
   const known = await listDocuments();
@@ -82,7 +87,8 @@ async function rejectCulprits(e: DataTestsFailed, ctx: PipelineContext): Promise
       );
       return null;
     }
-    for (const id of traced) reasons.set(id, e.reasonFor(id) ?? "fails an error-severity data test");
+    for (const id of traced)
+      reasons.set(id, `${TEST_REJECTION_PL}${e.reasonFor(id) ?? "fails an error-severity data test"}`);
   } else {
     // The failing rows name no document: build without the new documents, then with each alone.
     const candidates = known.filter((d) => isNew(d.documentId)).map((d) => d.documentId);
@@ -96,7 +102,10 @@ async function rejectCulprits(e: DataTestsFailed, ctx: PipelineContext): Promise
       const described = e.failed
         .filter((t) => tests.includes(`${t.model}.${t.name}`))
         .map((t) => `${t.model}: ${t.name} (${t.description}) — ${t.failures} failing row(s)`);
-      reasons.set(id, `fails data test ${described.join("; ")} (the build passes without this document)`);
+      reasons.set(
+        id,
+        `${TEST_REJECTION_PL}fails data test ${described.join("; ")} (the build passes without this document)`,
+      );
     }
   }
   const out: RejectedDocument[] = [];

@@ -67,7 +67,7 @@ describe("a new centre is one seed row and no code", () => {
 
   it("rejects the report while the centre is not in the seed, saying so in Polish", () => {
     expect(report).not.toMatch(/Jaworzn/i);
-    expect(() => extractDocument(report, "opole.txt")).toThrow(/nie rozpoznano ośrodka/);
+    expect(() => extractDocument(report, "opole.txt")).toThrow(/Nie rozpoznano ośrodka/);
   });
 
   it("reads the report in a known layout once a seed row names the centre", () => {

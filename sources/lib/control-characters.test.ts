@@ -62,7 +62,7 @@ describe("control characters are taken out of a report's text", () => {
   it("warns with what was removed and the lines to check", () => {
     const warnings = controlCharacterWarnings(removeControlCharacters("1\u00002\n\n3\u0000\u001b[0m4"));
     expect(warnings).toEqual([
-      "removed control characters (2 × NUL, 1 × terminal escape sequence) from lines 1, 3; check the figures on those lines against the original",
+      "Usunięto znaki sterujące z wierszy 1, 3: porównaj liczby w tych wierszach z oryginałem — removed control characters (2 × NUL, 1 × terminal escape sequence) from lines 1, 3; check the figures on those lines against the original",
     ]);
   });
 
@@ -70,7 +70,7 @@ describe("control characters are taken out of a report's text", () => {
     const r = removeControlCharacters("Spo\ufffdeczna\nrodzina");
     expect(r.text).toBe("Spo\ufffdeczna\nrodzina");
     expect(controlCharacterWarnings(r)).toEqual([
-      "a letter was lost in a conversion (replacement character �) on line 1",
+      "Przy konwersji utracono literę (znak �): porównaj z oryginałem — a letter was lost in a conversion (replacement character �) on line 1",
     ]);
   });
 });

@@ -148,15 +148,18 @@ export function controlCharacterWarnings(report: ControlCharacterReport): string
     const what = [...report.removed].map(([kind, n]) => `${n} × ${kind}`).join(", ");
     const one = report.lines.length === 1;
     warnings.push(
-      `removed control characters (${what}) from line${one ? "" : "s"} ${listLines(report.lines)}; ` +
+      `Usunięto znaki sterujące z ${one ? "wiersza" : "wierszy"} ${listLines(report.lines)}: porównaj liczby ` +
+        `w ${one ? "tym wierszu" : "tych wierszach"} z oryginałem — ` +
+        `removed control characters (${what}) from line${one ? "" : "s"} ${listLines(report.lines)}; ` +
         `check the figures on ${one ? "that line" : "those lines"} against the original`,
     );
   }
   if (report.replacementCharacters > 0) {
     warnings.push(
-      `a letter was lost in a conversion (replacement character �) on line${
-        report.replacementCharacterLines.length === 1 ? "" : "s"
-      } ${listLines(report.replacementCharacterLines)}`,
+      `Przy konwersji utracono literę (znak �): porównaj z oryginałem — ` +
+        `a letter was lost in a conversion (replacement character �) on line${
+          report.replacementCharacterLines.length === 1 ? "" : "s"
+        } ${listLines(report.replacementCharacterLines)}`,
     );
   }
   return warnings;

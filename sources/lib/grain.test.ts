@@ -59,7 +59,7 @@ describe("accept-time guard: a document whose figures break the contract or the 
         figure({ value: 76 }),
       ]),
     ).toThrow(
-      /^raport\.txt: extractor kedzierzyn-kozle\/asystenci-rodziny read 2 figures with one observation_id \(line 50: families_with_family_assistant, 2025; values 74, 76\).*grain$/,
+      /^raport\.txt: Ta sama liczba dokumentu została odczytana dwa razy .*zgłoś go zespołowi — extractor kedzierzyn-kozle\/asystenci-rodziny read 2 figures with one observation_id \(line 50: families_with_family_assistant, 2025; values 74, 76\).*grain$/,
     );
   });
 
@@ -75,7 +75,7 @@ describe("accept-time guard: a document whose figures break the contract or the 
       message = (e as Error).message;
     }
     expect(message).toMatch(
-      /^raport\.txt: extractor x\/y produced invalid figures: .+ in figure 2 \(line 51, families_with_family_assistant\) \(and 1 more\)$/,
+      /^raport\.txt: Odczytane liczby nie przeszły kontroli .*zgłoś go zespołowi — extractor x\/y produced invalid figures: .+ in figure 2 \(line 51, families_with_family_assistant\) \(and 1 more\)$/,
     );
     expect(message).not.toContain("\n");
   });

@@ -160,7 +160,9 @@ export function readPdfPages(
       const parsed = PdfChildReply.safeParse(raw);
       if (!parsed.success) {
         child.kill("SIGKILL");
-        return rejected("the PDF reader answered something else; the PDF cannot be read");
+        return rejected(
+          "Nie udało się odczytać PDF (czytnik PDF odpowiedział nie tym, czego oczekiwano): zapisz PDF ponownie; gdy to się powtarza, zgłoś plik zespołowi — the PDF reader answered something else; the PDF cannot be read",
+        );
       }
       const a = parsed.data;
       if (a.kind === "ready") {
@@ -184,23 +186,27 @@ export function readPdfPages(
         }
         case "inflates-too-much":
           return rejected(
-            `its compressed streams inflate to more than ${Math.round(lim.maxInflatedBytes / MB)} MB, far more than any report ` +
+            `PDF po rozpakowaniu byłby wielokrotnie większy niż jakiekolwiek sprawozdanie (bomba dekompresyjna?) i nie był czytany: sprawdź, czy to właściwy plik, albo wyeksportuj go ponownie — its compressed streams inflate to more than ${Math.round(lim.maxInflatedBytes / MB)} MB, far more than any report ` +
               "(a decompression bomb); it was not read",
           );
         case "too-many-pages":
           return rejected(
-            `the PDF has ${a.pages} pages, more than any report (limit ${lim.maxPages}); it was not read`,
+            `PDF ma więcej stron niż jakiekolwiek sprawozdanie (${a.pages}) i nie był czytany: podaj samo sprawozdanie — the PDF has ${a.pages} pages, more than any report (limit ${lim.maxPages}); it was not read`,
           );
         case "too-much-text":
           return rejected(
-            `the PDF holds more text than any report (more than ${lim.maxTextChars} characters by page ${a.page}; ` +
+            `PDF zawiera więcej tekstu niż jakiekolwiek sprawozdanie; czytanie przerwano: sprawdź, czy to właściwy plik — the PDF holds more text than any report (more than ${lim.maxTextChars} characters by page ${a.page}; ` +
               "a decompression bomb?); reading was stopped",
           );
         case "unreadable":
           if (/password/i.test(`${a.name} ${a.message}`)) {
-            return rejected("the PDF is encrypted with a password; give an unprotected copy");
+            return rejected(
+              "PDF jest zabezpieczony hasłem: podaj kopię bez hasła — the PDF is encrypted with a password; give an unprotected copy",
+            );
           }
-          return rejected(`the PDF is damaged and cannot be read (${a.message})`);
+          return rejected(
+            `PDF jest uszkodzony i nie da się go odczytać: wyeksportuj go ponownie z oryginału — the PDF is damaged and cannot be read (${a.message})`,
+          );
       }
     });
     child.on("error", (e) => {
@@ -214,13 +220,13 @@ export function readPdfPages(
       const s = stop as Stop | null;
       if (s?.why === "memory") {
         return rejected(
-          `reading the PDF took more than ${lim.maxMemoryMb} MB of memory (${Math.round(s.bytes / MB)} MB when it was stopped): ` +
+          `Czytanie PDF zajęło zbyt dużo pamięci i zostało przerwane (bomba dekompresyjna?): sprawdź, czy to właściwy plik, albo wyeksportuj go ponownie — reading the PDF took more than ${lim.maxMemoryMb} MB of memory (${Math.round(s.bytes / MB)} MB when it was stopped): ` +
             "its compressed streams inflate to far more than any report (a decompression bomb?)",
         );
       }
       if (s?.why === "time") {
         return rejected(
-          `reading the PDF took longer than ${Math.round(lim.timeoutMs / 1000)} s and was stopped (a decompression bomb?)`,
+          `Czytanie PDF trwało zbyt długo i zostało przerwane (bomba dekompresyjna?): sprawdź, czy to właściwy plik, albo wyeksportuj go ponownie — reading the PDF took longer than ${Math.round(lim.timeoutMs / 1000)} s and was stopped (a decompression bomb?)`,
         );
       }
       if (!ready) {
@@ -230,10 +236,12 @@ export function readPdfPages(
       }
       if (/heap limit|out of memory|allocation failed/i.test(stderr)) {
         return rejected(
-          `reading the PDF took more than ${lim.maxHeapMb} MB of memory and was stopped (a decompression bomb?)`,
+          `Czytanie PDF zajęło zbyt dużo pamięci i zostało przerwane (bomba dekompresyjna?): sprawdź, czy to właściwy plik, albo wyeksportuj go ponownie — reading the PDF took more than ${lim.maxHeapMb} MB of memory and was stopped (a decompression bomb?)`,
         );
       }
-      return rejected(`the PDF reader stopped on it (exit ${code ?? signal}); the PDF cannot be read`);
+      return rejected(
+        `Czytnik PDF zatrzymał się na tym pliku i nie da się go odczytać: wyeksportuj PDF ponownie z oryginału — the PDF reader stopped on it (exit ${code ?? signal}); the PDF cannot be read`,
+      );
     });
   });
 }

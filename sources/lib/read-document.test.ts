@@ -51,7 +51,7 @@ describe("control characters in a report's text", () => {
       (l) => JAWORZNO.split("\n").findIndex((line) => line.includes(l)) + 1,
     );
     expect(warnings).toEqual([
-      `removed control characters (3 × NUL) from lines ${lines.join(", ")}; check the figures on those lines against the original`,
+      `Usunięto znaki sterujące z wierszy ${lines.join(", ")}: porównaj liczby w tych wierszach z oryginałem — removed control characters (3 × NUL) from lines ${lines.join(", ")}; check the figures on those lines against the original`,
     ]);
   });
 
@@ -67,7 +67,7 @@ describe("control characters in a report's text", () => {
     expect(hasControlCharacters(text)).toBe(false);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
-      /^removed control characters \(3 × terminal escape sequence\) from line \d+;/,
+      /^Usunięto znaki sterujące z wiersza \d+: .* — removed control characters \(3 × terminal escape sequence\) from line \d+;/,
     );
   });
 
@@ -80,7 +80,7 @@ describe("control characters in a report's text", () => {
   it("more control characters than a damaged copy carries: binary, rejected", async () => {
     const many = JAWORZNO.replace(/ /g, "\u0000");
     await expect(decodeDocument(Buffer.from(many, "utf8"), "jaworzno.txt")).rejects.toThrow(
-      "jaworzno.txt: the file is binary, not a text report",
+      "jaworzno.txt: Plik jest binarny, nie jest tekstem: podaj sprawozdanie jako PDF albo plik tekstowy — the file is binary, not a text report",
     );
   });
 });

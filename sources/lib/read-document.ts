@@ -39,11 +39,15 @@ export async function decodeDocument(
   fileName: string,
   opts: ReadOptions = {},
 ): Promise<DocumentText> {
-  if (bytes.length === 0) throw new DocumentRejected(fileName, "the file is empty");
+  if (bytes.length === 0)
+    throw new DocumentRejected(
+      fileName,
+      "Plik jest pusty: sprawdź, czy to właściwy plik i czy jego kopiowanie się skończyło — the file is empty",
+    );
   if (bytes.length > MAX_DOCUMENT_BYTES) {
     throw new DocumentRejected(
       fileName,
-      `the file is ${bytes.length} bytes, larger than any report (limit ${MAX_DOCUMENT_BYTES})`,
+      `Plik jest większy niż jakiekolwiek sprawozdanie: sprawdź, czy to właściwy plik (PDF zapisz bez zbędnych obrazów) — the file is ${bytes.length} bytes, larger than any report (limit ${MAX_DOCUMENT_BYTES})`,
     );
   }
   const head = Buffer.from(bytes.subarray(0, 512)).toString("latin1");
@@ -52,25 +56,31 @@ export async function decodeDocument(
   if (head.startsWith("\u00d0\u00cf\u0011\u00e0\u00a1\u00b1\u001a\u00e1")) {
     throw new DocumentRejected(
       fileName,
-      "this is an old Office file (Word .doc or Excel .xls); save the report as PDF or text",
+      "To stary plik Worda (.doc) lub Excela (.xls): zapisz sprawozdanie jako PDF albo tekst — this is an old Office file (Word .doc or Excel .xls); save the report as PDF or text",
     );
   }
   if (/^(\uFEFF|\u00ef\u00bb\u00bf)?\s*\{\\rtf/.test(head)) {
-    throw new DocumentRejected(fileName, "this is an RTF document; save the report as PDF or text");
+    throw new DocumentRejected(
+      fileName,
+      "To dokument RTF: zapisz sprawozdanie jako PDF albo tekst — this is an RTF document; save the report as PDF or text",
+    );
   }
   if (/^(\u00ef\u00bb\u00bf)?\s*<(!doctype html|html[\s>]|\?xml)/i.test(head)) {
     throw new DocumentRejected(
       fileName,
-      "this is an HTML or XML page, not a report; save the report as PDF or text",
+      "To strona HTML lub XML, nie sprawozdanie: zapisz sprawozdanie jako PDF albo tekst — this is an HTML or XML page, not a report; save the report as PDF or text",
     );
   }
   if (startsWith(bytes, 0x89, 0x50, 0x4e, 0x47) || startsWith(bytes, 0xff, 0xd8, 0xff)) {
-    throw new DocumentRejected(fileName, "this is an image (a scan?); OCR it into a PDF with a text layer");
+    throw new DocumentRejected(
+      fileName,
+      "To obraz (skan?), nie tekst: przepuść go przez OCR do PDF z warstwą tekstową — this is an image (a scan?); OCR it into a PDF with a text layer",
+    );
   }
   if (startsWith(bytes, 0x1f, 0x8b) || head.startsWith("7z\u00bc\u00af") || head.startsWith("Rar!")) {
     throw new DocumentRejected(
       fileName,
-      "this is a compressed archive; unpack it and give the report itself",
+      "To archiwum (zip, gz, 7z, rar): rozpakuj je i podaj samo sprawozdanie — this is a compressed archive; unpack it and give the report itself",
     );
   }
   return checkText(decodeText(bytes, fileName), fileName);
@@ -88,7 +98,7 @@ function zipKind(bytes: Uint8Array): string {
         : /opendocument/.test(names)
           ? "an OpenDocument file (.odt/.ods)"
           : "a ZIP archive";
-  return `this is ${kind} (a ZIP container), not a report the pipeline reads; save the report as PDF or text`;
+  return `To plik Worda, Excela, PowerPointa lub OpenDocument (kontener ZIP), którego potok nie czyta: zapisz sprawozdanie jako PDF albo tekst — this is ${kind} (a ZIP container), not a report the pipeline reads; save the report as PDF or text`;
 }
 
 /** Polish letters: a decoding that yields more of them is the right one. */
@@ -145,7 +155,7 @@ function decodeOrReject(encoding: string, bytes: Uint8Array, fileName: string): 
   } catch {
     throw new DocumentRejected(
       fileName,
-      `the file says it is ${encoding.toUpperCase()} but is not valid ${encoding.toUpperCase()}`,
+      `Plik podaje kodowanie ${encoding.toUpperCase()}, ale nie jest w nim zapisany poprawnie: zapisz go ponownie jako UTF-8 — the file says it is ${encoding.toUpperCase()} but is not valid ${encoding.toUpperCase()}`,
     );
   }
 }
@@ -189,22 +199,32 @@ const C0_CONTROLS: [number, number][] = [
 function checkText(raw: string, fileName: string): DocumentText {
   const spaced = normaliseSpaces(raw);
   if (countCodes(spaced, C0_CONTROLS) > tolerated(spaced)) {
-    throw new DocumentRejected(fileName, "the file is binary, not a text report");
+    throw new DocumentRejected(
+      fileName,
+      "Plik jest binarny, nie jest tekstem: podaj sprawozdanie jako PDF albo plik tekstowy — the file is binary, not a text report",
+    );
   }
-  if (spaced.trim() === "") throw new DocumentRejected(fileName, "the file holds no text (only white space)");
+  if (spaced.trim() === "")
+    throw new DocumentRejected(
+      fileName,
+      "Plik nie zawiera tekstu (same odstępy): sprawdź, czy to właściwy plik — the file holds no text (only white space)",
+    );
   // Before the C1 check: mojibake read through Windows-1252 holds C1 characters too, and is told as such.
   checkMojibake(spaced, fileName);
   // C1 control characters come from bytes no Polish code page uses as letters.
   if (countCodes(spaced, [[0x7f, 0x9f]]) > tolerated(spaced)) {
     throw new DocumentRejected(
       fileName,
-      "the file is not text in a known encoding (UTF-8, Windows-1250, ISO-8859-2)",
+      "Nie rozpoznano kodowania znaków (czytane są UTF-8, Windows-1250, ISO-8859-2): zapisz plik ponownie jako UTF-8 — the file is not text in a known encoding (UTF-8, Windows-1250, ISO-8859-2)",
     );
   }
   const cleaned = removeControlCharacters(spaced);
   const text = cleaned.text;
   if (text.trim() === "")
-    throw new DocumentRejected(fileName, "the file holds no text (only control characters)");
+    throw new DocumentRejected(
+      fileName,
+      "Plik nie zawiera tekstu (same znaki sterujące): sprawdź, czy to właściwy plik — the file holds no text (only control characters)",
+    );
   return { text, warnings: controlCharacterWarnings(cleaned) };
 }
 
@@ -216,19 +236,19 @@ function checkMojibake(text: string, fileName: string): void {
   if (mojibake >= 3) {
     throw new DocumentRejected(
       fileName,
-      'the text is mojibake (UTF-8 read as another code page, "Ä…" for "ą"); export it again from the original',
+      'Polskie litery są zniekształcone (np. „Ä…” zamiast „ą”): wyeksportuj plik ponownie z oryginału jako UTF-8 — the text is mojibake (UTF-8 read as another code page, "Ä…" for "ą"); export it again from the original',
     );
   }
   if (count(text, /\uFFFD/g) >= 3) {
     throw new DocumentRejected(
       fileName,
-      "letters were lost in a conversion (replacement characters �); export it again from the original",
+      "Przy konwersji utracono litery (znaki �): wyeksportuj plik ponownie z oryginału — letters were lost in a conversion (replacement characters �); export it again from the original",
     );
   }
   if (count(text, /\p{L}\?\p{L}/gu) >= 5) {
     throw new DocumentRejected(
       fileName,
-      'letters were lost in a conversion ("?" inside words, e.g. "Spo?ecznej"); export it again from the original',
+      'Przy konwersji utracono litery („?” w środku wyrazów, np. „Spo?ecznej”): wyeksportuj plik ponownie z oryginału — letters were lost in a conversion ("?" inside words, e.g. "Spo?ecznej"); export it again from the original',
     );
   }
 }
@@ -246,12 +266,15 @@ async function readPdf(
   if (countCodes(spaced, [...C0_CONTROLS, [0x7f, 0x9f]]) > tolerated(spaced)) {
     throw new DocumentRejected(
       fileName,
-      "the PDF's text layer is not text (control characters instead of letters: fonts without a Unicode map?); export it again or OCR it",
+      "Warstwa tekstowa PDF nie jest tekstem (znaki sterujące zamiast liter): wyeksportuj PDF ponownie z oryginału albo przepuść go przez OCR — the PDF's text layer is not text (control characters instead of letters: fonts without a Unicode map?); export it again or OCR it",
     );
   }
   const cleaned = removeControlCharacters(spaced);
   if (cleaned.text.replace(/\s/g, "").length < 20) {
-    throw new DocumentRejected(fileName, "the PDF has no text layer (a scan?); OCR it first");
+    throw new DocumentRejected(
+      fileName,
+      "PDF nie ma warstwy tekstowej (skan?): przepuść go przez OCR i podaj PDF z tekstem — the PDF has no text layer (a scan?); OCR it first",
+    );
   }
   return { text: cleaned.text, warnings: controlCharacterWarnings(cleaned) };
 }

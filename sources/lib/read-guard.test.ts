@@ -51,7 +51,7 @@ describe("a file whose reading killed the process is not read again", () => {
     });
     await expect(refused).rejects.toBeInstanceOf(DocumentRejected);
     await expect(refused).rejects.toThrow(
-      /^bomba\.pdf: reading it stopped the process that read it before at \d{4}-.*; it is not read again$/,
+      /^bomba\.pdf: Czytanie tego pliku przerwało już wcześniej proces.* — reading it stopped the process that read it before at \d{4}-.*; it is not read again$/,
     );
     expect(read).toBe(false);
     expect(readdirSync(dir)).toEqual([]);

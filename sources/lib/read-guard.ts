@@ -100,7 +100,7 @@ export async function guardedRead<T>({ dir, key, fileName }: ReadGuard, read: ()
     const when = earlier.success ? ` at ${earlier.data.startedAt}` : "";
     throw new DocumentRejected(
       fileName,
-      `reading it stopped the process that read it before${when} (a crash while reading: out of memory?); it is not read again`,
+      `Czytanie tego pliku przerwało już wcześniej proces, który go czytał (brak pamięci?), więc nie jest czytany ponownie: sprawdź plik albo zgłoś go zespołowi — reading it stopped the process that read it before${when} (a crash while reading: out of memory?); it is not read again`,
     );
   }
   await mkdir(dir, { recursive: true });

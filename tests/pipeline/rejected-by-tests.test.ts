@@ -94,7 +94,7 @@ describe("a stored document that fails an error-severity data test", () => {
     expect(r.status, r.stderr).toBe(1);
     // One line naming the file and the failed test.
     expect(r.stderr).toMatch(
-      /^✗ rejected dobre-praktyki_2000-2014_next-year\.txt: fails data test .*marts\.niebieska_karta: unique_grain .*$/m,
+      /^✗ rejected dobre-praktyki_2000-2014_next-year\.txt: Liczby tego dokumentu nie przeszły testu danych hurtowni.* — fails data test .*marts\.niebieska_karta: unique_grain .*$/m,
     );
     expect(r.stderr).toMatch(/Published \d+ figures from 6 documents/);
     expect(await docsOf()).toContain(good);
@@ -114,7 +114,9 @@ describe("a stored document that fails an error-severity data test", () => {
       sha(readFileSync(WROCLAW_NEXT)),
     );
     const reason = readFileSync(join(q, "dobre-praktyki_2000-2014_next-year.txt.error.txt"), "utf8");
-    expect(reason).toMatch(/reason: fails data test .*marts\.niebieska_karta: unique_grain/);
+    expect(reason).toMatch(
+      /reason: Liczby tego dokumentu nie przeszły testu danych hurtowni.* — fails data test .*marts\.niebieska_karta: unique_grain/,
+    );
     expect(reason).toContain(`document: ${bad}`);
 
     // The run log says rejected, with the test.

@@ -115,7 +115,7 @@ describe("hostile inputs through npm run ingest: bounded, and never fewer figure
       (l) => clean.split("\n").findIndex((line) => line.includes(l)) + 1,
     );
     expect(r.stderr).toContain(
-      `  ! warning: removed control characters (3 × NUL) from lines ${lines.join(", ")}; check the figures on those lines against the original\n`,
+      `  ! warning: Usunięto znaki sterujące z wierszy ${lines.join(", ")}: porównaj liczby w tych wierszach z oryginałem — removed control characters (3 × NUL) from lines ${lines.join(", ")}; check the figures on those lines against the original\n`,
     );
   });
 
@@ -131,6 +131,8 @@ describe("hostile inputs through npm run ingest: bounded, and never fewer figure
     const theirs = figures.filter((f) => f.document_id === documentIdOfFile(join(ROOT, BUNDLED.kedzierzyn)));
     expect(mine.map(show).sort()).toEqual(theirs.map(show).sort());
     expect(figures.filter((f) => hasControlCharacters(f.quote)).map(show)).toEqual([]);
-    expect(r.stderr).toMatch(/^ {2}! warning: removed control characters \(2 × terminal escape sequence\)/m);
+    expect(r.stderr).toMatch(
+      /^ {2}! warning: Usunięto znaki sterujące z wiersza \d+: .* — removed control characters \(2 × terminal escape sequence\)/m,
+    );
   });
 });

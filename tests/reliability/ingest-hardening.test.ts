@@ -42,10 +42,10 @@ describe("npm run ingest, hardened", () => {
     const refused = await npmRunAsync("ingest", ["--no-refresh", file], data);
     expect(refused.status, refused.stderr).toBe(1);
     expect(refused.stderr).toMatch(
-      /^✗ rejected jaworzno-2023-niepelny\.txt: ma mniej liczb \(\d+\) niż obecna wersja \(\d+\) .*fewer figures \(\d+\) than the current version \(\d+\).*--replace/m,
+      /^✗ rejected jaworzno-2023-niepelny\.txt: Sprawozdanie ma mniej liczb \(\d+\) niż obecna wersja \(\d+\) .*fewer figures \(\d+\) than the current version \(\d+\).*--replace/m,
     );
     const why = readFileSync(join(data, "quarantine", "jaworzno-2023-niepelny.txt.error.txt"), "utf8");
-    expect(why).toMatch(/^reason: ma mniej liczb \(\d+\)/m);
+    expect(why).toMatch(/^reason: Sprawozdanie ma mniej liczb \(\d+\)/m);
     const id = documentIdOf(Buffer.from(half));
     expect(existsSync(join(data, "documents", `${id}.json`)), "not stored").toBe(false);
 
