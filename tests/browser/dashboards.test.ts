@@ -128,6 +128,7 @@ describe("the dashboards in Chromium", () => {
     const body = text(await page.locator("#observablehq-main").textContent());
     expect(body).toContain("10 309");
     expect(body).not.toMatch(/10[,.]309/);
+    expect(body).toContain("Na 10 tys. mieszkańców");
     const figure = page.locator("details.skad.value summary", { hasText: /^10\s309$/ }).first();
     await figure.click();
     const quote = page.locator("details.skad.value[open] blockquote").first();
@@ -198,6 +199,11 @@ describe("the dashboards in Chromium", () => {
         .reduce((n, e) => n + ((e as PerformanceResourceTiming).decodedBodySize || 0), 0),
     );
     expect(bytes).toBeLessThan(MB);
+    // counts or counts per 10,000 residents: the chart says which
+    await page.getByLabel("na 10 tys. mieszkańców").check();
+    await expect
+      .poll(async () => text(await page.locator("#observablehq-main").textContent()))
+      .toMatch(/na 10 tys\. mieszkańców\)|nie liczymy jej na 10 tys\. mieszkańców/);
     expect(errors).toEqual([]);
     await page.screenshot({ path: artifact("/porownanie", "-provenance"), fullPage: false });
 
@@ -219,6 +225,22 @@ describe("the dashboards in Chromium", () => {
     const quote = page.locator("details.skad.value[open] blockquote").first();
     await expect.poll(() => quote.isVisible()).toBe(true);
     expect(text(await quote.textContent())).toContain("291");
+    // families counted over a whole year and field workers only are never shown as a breach: the real
+    // reports give no ratio the norm judges as above it (before issue 12: three red "powyżej normy")
+    expect(await page.locator("strong.bad", { hasText: "powyżej normy" }).count()).toBe(0);
+    expect(text(await page.locator("#observablehq-main").textContent())).toContain("nieporównywalne");
+    // the year-end estimate's ratio opens to its formula and both figures it came from
+    await page
+      .locator("details.skad.value summary", { hasText: /^13,3$/ })
+      .first()
+      .click();
+    const estimate = page
+      .locator("details.skad.value[open] .skad-body", { hasText: "(74 − 21) / 4" })
+      .first();
+    await expect.poll(() => estimate.isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => text(await estimate.textContent()), { timeout: 10_000 })
+      .toContain("21 rodzinami");
     await page.screenshot({ path: artifact("/kadry", "-provenance"), fullPage: false });
     // nothing shown as a bare value (an empty string displayed is '""')
     expect(text(await page.locator("#observablehq-main").textContent())).not.toContain('""');
