@@ -136,15 +136,9 @@ export function readerFailureMessage(f: ReaderFailure): string {
  * so two readers never both give one figure. A reader that throws (a row it does not know, a bug) loses
  * only its own figures: its failure is recorded and the other readers' figures are kept.
  */
-export function readSections(
-  doc: RecognisedDocument,
-  readers: readonly SectionReader[] = READERS,
-): SectionReading {
+export function readSections(doc: RecognisedDocument): SectionReading {
   const declared = EXTRACTORS.find((e) => e.id === doc.extractor.id)?.readers ?? [];
-  const order = [
-    ...declared.filter((r) => readers.includes(r)),
-    ...readers.filter((r) => !declared.includes(r)),
-  ];
+  const order = [...declared, ...READERS.filter((r) => !declared.includes(r))];
   const context: ReadingContext = { centre: doc.centre, year: doc.year };
   /** A place in the document (line and value) → the reader that gave a figure there. */
   const claimedBy = new Map<string, string>();
@@ -232,6 +226,8 @@ export const SECTIONS_PL = () => READERS.map((r) => `„${r.section_pl}”`).joi
  * Recognise a document and read every section it has; every observation is validated against the contract
  * and the grain. A document is accepted when at least one reader reads a figure; its kind is the one its
  * title declares, or `inny` (a warning in marts.data_quality). It is rejected only when nothing is read.
+ * `failures` are the readers that threw: their figures are missing, the others' are kept (a warning of
+ * ingest and a row of marts.data_quality through raw.reader_failures).
  */
 export function extractDocument(text: string, fileName: string) {
   const doc = recogniseDocument(text, fileName);

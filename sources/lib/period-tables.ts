@@ -147,9 +147,16 @@ export function unparsedCells(unparsed: string, columns: string[]): Cell[] {
   );
 }
 
-/** A page's footer, header or number between two parts of a table split over pages: "Strona 1 z 2", "- 3 -". */
+/**
+ * A page's footer, header or number between two parts of a table split over pages: "Strona 1 z 2", "- 3 -",
+ * or a running footer that ends in its page number ("MOPS Katowice | strona 1", "Informacja MOPS Jaworzno
+ * za 2026 r. – str. 1"): a row never ends in "str."/"strona" and a number.
+ */
 export function isPageFurniture(line: string): boolean {
-  return /^\s*(strona\s+\d+(\s*(z|\/)\s*\d+)?|[-–]\s*\d+\s*[-–]|\d+\s*\/\s*\d+)\s*$/iu.test(line);
+  return (
+    /^\s*(strona\s+\d+(\s*(z|\/)\s*\d+)?|[-–]\s*\d+\s*[-–]|\d+\s*\/\s*\d+)\s*$/iu.test(line) ||
+    /(^|[\s|–-])(str\.|strona)\s*\d+(\s*(z|\/)\s*\d+)?\s*$/iu.test(line)
+  );
 }
 
 /** A numbered section heading ("2. Kadra ośrodka", "III. Asystent rodziny", "Rozdział 4"): no table runs past it. */

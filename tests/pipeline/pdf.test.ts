@@ -49,7 +49,7 @@ describe("a PDF is read within bounds, or rejected naming the file and the bound
     const bomb = pdfBomb(200);
     expect(bomb.length).toBeLessThan(1024 * 1024);
     expect(await rejected(readDocumentText(bomb, "bomba.pdf"))).toMatch(
-      /^bomba\.pdf: its compressed streams inflate to more than 128 MB, far more than any report \(a decompression bomb\); it was not read$/,
+      /^bomba\.pdf: PDF po rozpakowaniu byłby .* — its compressed streams inflate to more than 128 MB, far more than any report \(a decompression bomb\); it was not read$/,
     );
   });
 
@@ -57,7 +57,7 @@ describe("a PDF is read within bounds, or rejected naming the file and the bound
     expect(
       await rejected(readDocumentText(pdfBomb(16), "dlugi.pdf", { pdfLimits: { maxTextChars: 1_000_000 } })),
     ).toMatch(
-      /^dlugi\.pdf: the PDF holds more text than any report \(more than 1000000 characters by page 1;/,
+      /^dlugi\.pdf: PDF zawiera więcej tekstu .* — the PDF holds more text than any report \(more than 1000000 characters by page 1;/,
     );
   });
 
@@ -68,21 +68,21 @@ describe("a PDF is read within bounds, or rejected naming the file and the bound
     });
     const limits = { maxInflatedBytes: 1024 * 1024 * 1024, maxMemoryMb: 256 };
     expect(await rejected(readDocumentText(pdf, "ciag.pdf", { pdfLimits: limits }))).toMatch(
-      /^ciag\.pdf: reading the PDF took more than 256 MB of memory \(\d+ MB when it was stopped\)/,
+      /^ciag\.pdf: Czytanie PDF zajęło zbyt dużo pamięci.* — reading the PDF took more than 256 MB of memory \(\d+ MB when it was stopped\)/,
     );
   });
 
   it("a reader taking longer than allowed is stopped", async () => {
     const limits = { maxInflatedBytes: 1024 * 1024 * 1024, maxTextChars: 1e12, timeoutMs: 1000 };
     expect(await rejected(readDocumentText(pdfBomb(100), "wolny.pdf", { pdfLimits: limits }))).toMatch(
-      /^wolny\.pdf: reading the PDF took longer than 1 s and was stopped/,
+      /^wolny\.pdf: Czytanie PDF trwało zbyt długo.* — reading the PDF took longer than 1 s and was stopped/,
     );
   });
 
   it("more pages than any report: refused before a page is read", async () => {
     const pdf = rawPdf({ pages: 1001, content: "BT /F1 10 Tf 40 700 Td (Strona sprawozdania) Tj ET" });
     expect(await rejected(readDocumentText(pdf, "strony.pdf"))).toBe(
-      "strony.pdf: the PDF has 1001 pages, more than any report (limit 1000); it was not read",
+      "strony.pdf: PDF ma więcej stron niż jakiekolwiek sprawozdanie (1001) i nie był czytany: podaj samo sprawozdanie — the PDF has 1001 pages, more than any report (limit 1000); it was not read",
     );
   });
 

@@ -77,7 +77,7 @@ describe("hostile inputs through npm run ingest: bounded, and never fewer figure
     expect(r.stdout).toBe("");
     const lines = r.stderr.split("\n").filter((l) => l.startsWith("✗ rejected "));
     expect(lines).toEqual([
-      "✗ rejected bomba.pdf: its compressed streams inflate to more than 128 MB, far more than any report (a decompression bomb); it was not read",
+      "✗ rejected bomba.pdf: PDF po rozpakowaniu byłby wielokrotnie większy niż jakiekolwiek sprawozdanie (bomba dekompresyjna?) i nie był czytany: sprawdź, czy to właściwy plik, albo wyeksportuj go ponownie — its compressed streams inflate to more than 128 MB, far more than any report (a decompression bomb); it was not read",
     ]);
     expect(r.stderr, "no stack trace").not.toMatch(/^\s+at |node:internal|Error: /m);
     expect(hashFile(published), "the published warehouse, byte for byte").toBe(before);
