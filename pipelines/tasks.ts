@@ -8,6 +8,7 @@ import checkFreshness from "./tasks/check_freshness.ts";
 import collectReports from "./tasks/collect_reports.ts";
 import discoverDocuments from "./tasks/discover_documents.ts";
 import extractDocument from "./tasks/extract_document.ts";
+import makeBriefs from "./tasks/make_briefs.ts";
 import publishWarehouse from "./tasks/publish_warehouse.ts";
 import runDataTests from "./tasks/run_data_tests.ts";
 
@@ -19,6 +20,7 @@ export const TASKS: readonly TaskFactory[] = [
   runDataTests,
   publishWarehouse,
   buildDashboards,
+  makeBriefs,
   collectReports,
   checkFreshness,
 ];
