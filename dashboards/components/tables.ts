@@ -25,5 +25,5 @@ export function figuresTable<T>(
     )}</tbody>
   </table></div>`;
   // every table can be downloaded as shown (CSV for Polish Excel), with the ids of its rows beside
-  return html`<div class="figures">${scroll}${tableExportBar(scroll, rows as object[])}</div>`;
+  return html`<div class="table-block">${scroll}${tableExportBar(scroll, rows as object[])}</div>`;
 }
