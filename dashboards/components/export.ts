@@ -29,8 +29,9 @@ export function download(name: string, blob: Blob): void {
 
 const csvBlob = (table: CsvTable) => new Blob([toExcelCsv(table)], { type: "text/csv;charset=utf-8" });
 
-const isPlain = (v: unknown) =>
-  v === null || ["string", "number", "boolean", "bigint"].includes(typeof v) || Array.isArray(v);
+const isScalar = (v: unknown) => v === null || ["string", "number", "boolean", "bigint"].includes(typeof v);
+/** A value a CSV cell can hold: a scalar or a list of scalars (flags); nested rows are left out. */
+const isPlain = (v: unknown) => isScalar(v) || (Array.isArray(v) && v.every(isScalar));
 
 /**
  * A chart's rows as a table: every plain field the rows carry (labels, ids, values, units, the line and
@@ -67,9 +68,10 @@ export function shownTable(table: HTMLTableElement, rows?: readonly object[]): C
   const out = body.map((tr, i) => {
     const row: Record<string, unknown> = {};
     [...tr.children].forEach((td, j) => {
-      row[headers[j] ?? `kolumna ${j + 1}`] = cellValue(
-        (td as HTMLElement).innerText ?? td.textContent ?? "",
-      );
+      // the "skąd ta liczba?" toggles are for the screen; the value itself stays (it is their summary)
+      const cell = td.cloneNode(true) as HTMLElement;
+      for (const el of cell.querySelectorAll("details.skad:not(.value)")) el.remove();
+      row[headers[j] ?? `kolumna ${j + 1}`] = cellValue(cell.textContent ?? "");
     });
     const source = rows?.[i] as Record<string, unknown> | undefined;
     for (const id of ids) if (!headers.includes(id)) row[id] = source?.[id] ?? null;
