@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summaryLines } from "./components/brief-summary.ts";
+import { periodGroups, summaryLines } from "./components/brief-summary.ts";
 
 describe("the brief's summary", () => {
   it("gives the norms' verdicts with their caveat, the warnings and what is missing", () => {
@@ -29,5 +29,13 @@ describe("the brief's summary", () => {
       "Sprzeczności i ostrzeżenia: brak.",
       "Braki w danych: brak.",
     ]);
+  });
+
+  it("splits the appendix's periods into printable tables, in order, none lost", () => {
+    const periods = Array.from({ length: 18 }, (_, i) => String(2000 + i));
+    const groups = periodGroups(periods);
+    expect(groups.map((g) => g.length)).toEqual([8, 8, 2]);
+    expect(groups.flat()).toEqual(periods);
+    expect(periodGroups([])).toEqual([]);
   });
 });

@@ -63,3 +63,13 @@ export function briefSummary(facts: Parameters<typeof summaryLines>[0]): HTMLEle
     (line) => html`<li>${line}</li>`,
   )}</ul></div>`;
 }
+
+/** Period columns one printed table holds: with the indicator's name, 8 fit the width of A4. */
+export const PRINT_PERIODS = 8;
+
+/** The periods in groups of at most PRINT_PERIODS, in order (one printed table each). */
+export function periodGroups<T>(periods: readonly T[], size = PRINT_PERIODS): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < periods.length; i += size) groups.push(periods.slice(i, i + size));
+  return groups;
+}
