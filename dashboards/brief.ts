@@ -69,7 +69,7 @@ export async function makeBrief(opts: BriefOptions): Promise<{ path: string; pag
     try {
       const pagePath = `/miasto/${encodeURIComponent(opts.centreId)}`;
       const response = await page.goto(url + pagePath, { waitUntil: "networkidle" });
-      if (!response || response.status() !== 200)
+      if (response?.status() !== 200)
         throw new Error(
           `no page ${pagePath} in ${site} (HTTP ${response?.status() ?? "?"}): is ${opts.centreId} a centre of the snapshot, and is the site built (npm run build)?`,
         );
