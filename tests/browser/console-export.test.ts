@@ -231,18 +231,23 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
     const { page } = await open("/porownanie");
     await page.locator("[data-chart=drawn] svg").first().waitFor({ timeout: 20_000 });
     const indicator = page.locator("form select").first();
-    const options = await indicator.locator("option").allTextContents();
-    expect(options.length).toBeGreaterThan(1);
-    // a different indicator than the default, then the oldest period it has
-    const current = await indicator.evaluate((s) => (s as HTMLSelectElement).selectedIndex);
-    await indicator.selectOption({ index: current === 0 ? 1 : 0 });
+    // a series with years and half-years (NK-A forms), its half-years, and the oldest of them
+    const nk = await indicator.evaluate((s) =>
+      [...(s as HTMLSelectElement).options].findIndex((o) => /Niebieska Karta – A$/.test(o.text)),
+    );
+    expect(nk).toBeGreaterThanOrEqual(0);
+    await indicator.selectOption({ index: nk });
+    await page.waitForTimeout(500);
+    await page.locator("form input[type=radio]").nth(1).check();
     await page.waitForTimeout(500);
     const period = page.locator("form select").nth(1);
     const periodCount = await period.locator("option").count();
-    if (periodCount > 1) await period.selectOption({ index: periodCount - 1 });
+    expect(periodCount).toBeGreaterThan(1);
+    await period.selectOption({ index: periodCount - 1 });
     await page.waitForTimeout(500);
     const shared = page.url();
-    expect(new URL(shared).searchParams.get("wskaznik")).toBeTruthy();
+    expect(new URL(shared).searchParams.get("wskaznik")).toBe("nk_a_forms");
+    expect(new URL(shared).searchParams.get("rodzaj")).toBe("half_year");
     const shown = async (p: Page) => ({
       indicator: await p
         .locator("form select")
@@ -261,7 +266,6 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
     const again = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     pages.push(again);
     await again.goto(shared, { waitUntil: "networkidle" });
-    // the view may have no chart (a period with one city); the pickers are what must come back
     await again.locator("form select").nth(1).waitFor({ timeout: 20_000 });
     await again.waitForTimeout(500);
     expect(await shown(again)).toEqual(expected);

@@ -22,29 +22,26 @@ export async function pdfPagesToPng(browser: Browser, pdf: Uint8Array, scale = 1
       return route.fulfill({ body: "<!doctype html><title>pdf</title>", contentType: "text/html" });
     });
     await page.goto(`${origin}/`);
-    const images = await page.evaluate(
-      async ({ origin, scale }) => {
-        // biome-ignore lint/suspicious/noExplicitAny: pdf.js is loaded at run time, untyped here
-        const { getDocument } = (await import(`${origin}/pdfjs.mjs`)) as any;
-        const data = new Uint8Array(await (await fetch(`${origin}/doc.pdf`)).arrayBuffer());
-        const doc = await getDocument({ data, isEvalSupported: false }).promise;
-        const out: string[] = [];
-        for (let i = 1; i <= doc.numPages; i++) {
-          const p = await doc.getPage(i);
-          const viewport = p.getViewport({ scale });
-          const canvas = document.createElement("canvas");
-          canvas.width = Math.ceil(viewport.width);
-          canvas.height = Math.ceil(viewport.height);
-          const context = canvas.getContext("2d") as CanvasRenderingContext2D;
-          context.fillStyle = "white";
-          context.fillRect(0, 0, canvas.width, canvas.height);
-          await p.render({ canvasContext: context, viewport }).promise;
-          out.push(canvas.toDataURL("image/png").split(",")[1] as string);
-        }
-        return out;
-      },
-      { origin, scale },
-    );
+    // a script as text: the test runner rewrites import() in functions it passes to the page
+    const images = (await page.evaluate(`(async () => {
+      const { getDocument } = await import("${origin}/pdfjs.mjs");
+      const data = new Uint8Array(await (await fetch("${origin}/doc.pdf")).arrayBuffer());
+      const doc = await getDocument({ data, isEvalSupported: false }).promise;
+      const out = [];
+      for (let i = 1; i <= doc.numPages; i++) {
+        const p = await doc.getPage(i);
+        const viewport = p.getViewport({ scale: ${scale} });
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.ceil(viewport.width);
+        canvas.height = Math.ceil(viewport.height);
+        const context = canvas.getContext("2d");
+        context.fillStyle = "white";
+        context.fillRect(0, 0, canvas.width, canvas.height);
+        await p.render({ canvasContext: context, viewport }).promise;
+        out.push(canvas.toDataURL("image/png").split(",")[1]);
+      }
+      return out;
+    })()`)) as string[];
     return images.map((b64) => Buffer.from(b64, "base64"));
   } finally {
     await page.close();
