@@ -27,7 +27,8 @@ await runCommand(
   },
   async ({ positionals, values }) => {
     const [centreId, ...rest] = positionals;
-    if (!centreId) throw new UsageError(`name the centre, e.g. npm run brief -- wroclaw\n\n${usage}`);
+    if (!centreId)
+      throw new UsageError("name the centre, e.g. npm run brief -- wroclaw (npm run brief -- --help)");
     if (rest.length > 0) throw new UsageError(`one centre at a time (got ${positionals.join(", ")})`);
     if (!/^[a-z0-9-]+$/.test(centreId)) throw new UsageError(`not a centre id: ${centreId}`);
     const brief = await makeBrief({ centreId, out: values.out ?? briefPath(centreId) });

@@ -18,12 +18,12 @@ export const briefPath = (centreId: string): string => join(briefsDir(), `${cent
 /**
  * The address readers open the dashboards at, printed on paper so a reader can find the page again:
  * OBS_PUBLIC_URL (e.g. https://obserwatorium.example.pl), else this machine's name with the port of
- * `npm run dashboards` (OBS_DASHBOARD_PORT, default 3000).
+ * `npm run dashboards` ($PORT, default 3000).
  */
 export function publicBaseUrl(): string {
   const configured = process.env.OBS_PUBLIC_URL?.trim();
   if (configured) return configured.replace(/\/+$/, "");
-  return `http://${hostname()}:${process.env.OBS_DASHBOARD_PORT || "3000"}`;
+  return `http://${hostname()}:${process.env.PORT || "3000"}`;
 }
 
 /** Page margins: room for the running header and footer above and below the printed page. */
