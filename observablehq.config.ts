@@ -77,6 +77,7 @@ export default {
     { name: "Kadry", path: "/kadry" },
     { name: "Jakość danych", path: "/jakosc" },
     { name: "Dane i słownik", path: "/dane" },
+    { name: "Słownik pojęć", path: "/slownik" },
     { name: "SQL", path: "/sql" },
   ],
   // city pages; and files copied under fixed names, which pages fetch only when the reader asks for them:

@@ -74,8 +74,10 @@ describe("Polish dates, periods and units", () => {
     expect(formatDate("2025-10-07")).toBe("7 października 2025");
     expect(formatDate("2024-12-31")).toBe("31 grudnia 2024");
     expect(formatDate(null)).toBe(MISSING);
-    expect(formatTimestamp("2025-11-25T06:00:40.282Z")).toBe("25.11.2025, 06:00 UTC");
-    expect(formatTimestamp("2025-11-25 06:00:40.28+00")).toBe("25.11.2025, 06:00 UTC");
+    // in Polish time: UTC+1 in winter, UTC+2 in summer, the date turning at midnight in Warsaw
+    expect(formatTimestamp("2025-11-25T06:00:40.282Z")).toBe("25.11.2025, 07:00");
+    expect(formatTimestamp("2025-11-25 06:00:40.28+00")).toBe("25.11.2025, 07:00");
+    expect(formatTimestamp("2025-07-31 22:30:00+00")).toBe("01.08.2025, 00:30");
   });
 
   it("names half-years as Polish reports do and orders periods in time", () => {

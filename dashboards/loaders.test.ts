@@ -123,8 +123,23 @@ describe("data loaders on a freshly published snapshot", () => {
         "overview.json",
         "compare.json",
         "quality-summary.json",
+        "schema.json",
       ].sort(),
     );
+  });
+
+  it("schema.json describes every column of every mart the SQL page loads, in Polish", () => {
+    const tables = json("schema.json", data) as {
+      table: string;
+      description: string;
+      columns: { name: string; type: string; description: string | null }[];
+    }[];
+    expect(tables.map((t) => t.table).sort()).toEqual([...MARTS].sort());
+    for (const t of tables) {
+      expect(t.description, t.table).toMatch(/[a-ząćęłńóśźż]/);
+      expect(t.columns.length, t.table).toBeGreaterThan(0);
+      for (const c of t.columns) expect(c.description, `${t.table}.${c.name}`).toBeTruthy();
+    }
   });
 
   for (const [file, columns] of Object.entries(PAGE_COLUMNS)) {

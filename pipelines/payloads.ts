@@ -64,6 +64,7 @@ export const Payloads = {
     contentKey: z.string().optional(),
   }),
   build_dashboards: z.object({ ...Cron }),
+  make_briefs: z.object({}),
   collect_reports: z.object({
     ...Cron,
     /** The round: a source listed for other rounds only is skipped; manual visits every source. */
@@ -89,6 +90,7 @@ declare global {
       run_data_tests: Payload<"run_data_tests">;
       publish_warehouse: Payload<"publish_warehouse">;
       build_dashboards: Payload<"build_dashboards">;
+      make_briefs: Payload<"make_briefs">;
       collect_reports: Payload<"collect_reports">;
       check_freshness: Payload<"check_freshness">;
       fetch_reference: Payload<"fetch_reference">;
@@ -146,6 +148,9 @@ export function jobSpec<T extends TaskName>(task: T, payload: Payload<T>): TaskS
     }
     case "build_dashboards":
       return { jobKey: "build_dashboards", queueName: "dashboards", maxAttempts: 3 };
+    case "make_briefs":
+      // after the build on the same queue: it prints the site that build made
+      return { jobKey: "make_briefs", queueName: "dashboards", maxAttempts: 3 };
     case "collect_reports": {
       const { sourceId } = payload as Payload<"collect_reports">;
       // One queue: a round visits one source at a time, politely.

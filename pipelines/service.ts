@@ -71,7 +71,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // The inbox's folders made, or a tampered one (inbox/rejected a link or a file) refused, before anything starts.
   await prepareInboxFolders(paths);
   const crontab = readCrontab();
-  const tasks: TaskName[] = TASK_NAMES.filter((t) => opts.dashboards || t !== "build_dashboards");
+  // the briefs print the built site with Chromium: made only where the dashboards are built
+  const tasks: TaskName[] = TASK_NAMES.filter(
+    (t) => opts.dashboards || (t !== "build_dashboards" && t !== "make_briefs"),
+  );
   // Reachable from other machines: the site served there is the public build, unless asked otherwise.
   const internal = opts.serveInternal ?? internalByDefault();
   const publicOnly = !isLoopback(opts.host) && !internal;

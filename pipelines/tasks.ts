@@ -9,6 +9,7 @@ import collectReports from "./tasks/collect_reports.ts";
 import discoverDocuments from "./tasks/discover_documents.ts";
 import extractDocument from "./tasks/extract_document.ts";
 import fetchReference from "./tasks/fetch_reference.ts";
+import makeBriefs from "./tasks/make_briefs.ts";
 import publishWarehouse from "./tasks/publish_warehouse.ts";
 import runDataTests from "./tasks/run_data_tests.ts";
 
@@ -20,6 +21,7 @@ export const TASKS: readonly TaskFactory[] = [
   runDataTests,
   publishWarehouse,
   buildDashboards,
+  makeBriefs,
   collectReports,
   checkFreshness,
   fetchReference,

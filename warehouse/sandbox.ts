@@ -6,6 +6,7 @@ import {
   JSDuckDBValueConverter,
   StatementType,
 } from "@duckdb/node-api";
+import { QUERY_START, splitExplain } from "../dashboards/components/sql-statements.ts";
 import { dataPaths } from "../lib/config.ts";
 import { sqlLiteral } from "./duckdb.ts";
 
@@ -30,24 +31,6 @@ const REFUSED =
   "Permission Error: only queries that read data are allowed (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN [ANALYZE] of a query)";
 
 const statementName = (type: StatementType) => StatementType[type] ?? String(type);
-
-/** Comments and white space before the first keyword (DuckDB's own comments: `-- …` and `/* … *\/`). */
-const LEADING_COMMENTS = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
-/** The head of an EXPLAIN: `EXPLAIN`, `EXPLAIN ANALYZE` (or ANALYSE), `EXPLAIN (ANALYZE, FORMAT JSON)`. */
-const EXPLAIN_HEAD = /^explain(?:\s+(analy[sz]e)(?=\s)|\s*\(([a-z_\s,]*)\))?\s+/i;
-
-/** Where a query's text begins: what may stand first in it (a parenthesis, or one of these words). */
-const QUERY_START = /^(?:\(|(?:select|with|from|values|table|describe|desc|show|summarize|pivot|unpivot)\b)/i;
-
-/** An EXPLAIN's text: its head and the text it explains (undefined when the head is written some other way). */
-function splitExplain(sql: string): { what: string; explained: string | undefined } | undefined {
-  const text = sql.replace(LEADING_COMMENTS, "");
-  if (!/^explain\b/i.test(text)) return undefined;
-  const head = EXPLAIN_HEAD.exec(text);
-  if (!head) return { what: "EXPLAIN", explained: undefined };
-  const analyze = head[1] !== undefined || /analy[sz]e/i.test(head[2] ?? "");
-  return { what: analyze ? "EXPLAIN ANALYZE" : "EXPLAIN", explained: text.slice(head[0].length) };
-}
 
 const MALFORMED_EXPLAIN = `${REFUSED}; write EXPLAIN as EXPLAIN [ANALYZE] <query> or EXPLAIN (<options>) <query>, with nothing between`;
 

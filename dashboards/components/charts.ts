@@ -2,6 +2,7 @@
 // are Polish; a missing value is written "brak danych" where its bar would be, never drawn as 0.
 import * as Plot from "@observablehq/plot";
 import { DERIVED_COLOR, NORM_COLOR, PALETTE, READ_COLOR } from "./colors.js";
+import { chartExportBar } from "./export.js";
 import {
   formatDecimal,
   formatNumber,
@@ -27,11 +28,13 @@ const periodsOf = (rows: { period_id: string }[]) =>
 
 const tip = (lines: (string | null | undefined | false)[]) => lines.filter(Boolean).join("\n");
 
-function labelled(figure: SVGSVGElement | HTMLElement, title: string): HTMLElement {
+/** Mark a drawn chart and give it its downloads (data as CSV, the chart as PNG and SVG). */
+function labelled(figure: SVGSVGElement | HTMLElement, title: string, rows: readonly object[]): HTMLElement {
   const el = figure as HTMLElement;
   el.classList.add("chart");
   el.setAttribute("aria-label", title);
   el.dataset.chart = "drawn";
+  if (!(figure instanceof SVGSVGElement)) el.append(chartExportBar(el, title, rows));
   return el;
 }
 
@@ -143,7 +146,7 @@ export function trendChart(
       ),
     ],
   });
-  return labelled(fig, title);
+  return labelled(fig, title, rows);
 }
 
 export interface BarRow extends Provenance {
@@ -206,7 +209,7 @@ export function barChart(
       Plot.ruleX([0]),
     ],
   });
-  return labelled(fig, title);
+  return labelled(fig, title, rows);
 }
 
 export interface ShareRow extends Provenance {
@@ -260,7 +263,7 @@ export function shareChart(rows: ShareRow[], { width, title, subtitle, caption }
       Plot.ruleX([0]),
     ],
   });
-  return labelled(fig, title);
+  return labelled(fig, title, rows);
 }
 
 export interface ShareTrendRow extends ShareRow {
@@ -317,7 +320,7 @@ export function shareTrendChart(
       }),
     ],
   });
-  return labelled(fig, title);
+  return labelled(fig, title, rows);
 }
 
 export interface NkRow extends Provenance {
@@ -392,7 +395,7 @@ export function nkChart(
     ],
   });
   // Empty facets (an era with no data) are skipped by Plot; nothing else to do.
-  return labelled(fig, title);
+  return labelled(fig, title, rows);
 }
 
 export interface NormRow extends Provenance {
@@ -475,7 +478,7 @@ export function normChart(
       Plot.ruleX([0]),
     ],
   });
-  return labelled(fig, title);
+  return labelled(fig, title, rows);
 }
 
 export type CoverageStatus = "value" | "missing" | "none";
@@ -529,5 +532,5 @@ export function coverageChart(
       }),
     ],
   });
-  return labelled(fig, title);
+  return labelled(fig, title, rows);
 }

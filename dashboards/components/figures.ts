@@ -1,6 +1,7 @@
 // Pure helpers over the figures a loader wrote (data/observations.json): series, latest and previous
 // comparable period, contradictions. They load nothing and never invent a value: missing stays null.
 import { periodOrder, previousComparablePeriod } from "./format.js";
+import { breakdownLabel } from "./polish.js";
 import type { Provenance } from "./provenance.js";
 
 /** One figure as data/observations.json has it. */
@@ -55,7 +56,8 @@ export const seriesKey = (o: { metric_id: string; breakdown: string | null }) =>
 
 export const seriesLabel = (
   o: Pick<Observation, "metric_id" | "metric_label" | "breakdown" | "breakdown_label">,
-) => `${o.metric_label ?? o.metric_id}${o.breakdown ? ` – ${o.breakdown_label ?? o.breakdown}` : ""}`;
+) =>
+  `${o.metric_label ?? o.metric_id}${o.breakdown ? ` – ${breakdownLabel(o.breakdown, o.breakdown_label)}` : ""}`;
 
 /** A cell's value: the one value its figures agree on; null when missing or when they contradict each other. */
 export function agreedValue(rows: Observation[]): number | null {

@@ -65,12 +65,34 @@ export function formatDate(value: string | Date | null | undefined): string {
   return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
 }
 
-/** "2025-11-25 06:00:40.28+00" → "25.11.2025, 06:00 UTC" (the warehouse stores UTC). */
+const WARSAW = new Intl.DateTimeFormat("pl-PL", {
+  timeZone: "Europe/Warsaw",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/**
+ * "2025-11-25 06:00:40.28+00" → "25.11.2025, 07:00" in Polish time (Europe/Warsaw, summer time included);
+ * the warehouse stores UTC, and a time without a zone is taken as UTC.
+ */
 export function formatTimestamp(value: string | null | undefined): string {
   if (!value) return MISSING;
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/.exec(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
   if (!m) return value;
-  return `${m[3]}.${m[2]}.${m[1]}, ${m[4]}:${m[5]} UTC`;
+  const utc = Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6] ?? 0),
+  );
+  const parts = Object.fromEntries(WARSAW.formatToParts(new Date(utc)).map((p) => [p.type, p.value]));
+  return `${parts.day}.${parts.month}.${parts.year}, ${parts.hour}:${parts.minute}`;
 }
 
 const ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];

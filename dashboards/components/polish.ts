@@ -25,7 +25,14 @@ export const VOCABULARY_LABELS: Record<string, string> = {
 };
 
 export const vocabularyLabel = (v: string | null | undefined): string =>
-  v ? (VOCABULARY_LABELS[v] ?? v.replaceAll("_", " ")) : "";
+  v ? (VOCABULARY_LABELS[v] ?? "słownik podziałów bez polskiej nazwy") : "";
+
+/** What stands for a breakdown the vocabulary (marts.dim_breakdown) does not know: said in Polish, no raw id. */
+export const UNKNOWN_BREAKDOWN = "podział spoza słownika (bez polskiej nazwy)";
+
+/** A breakdown's Polish label; an unknown one says so instead of showing its code. */
+export const breakdownLabel = (id: string | null | undefined, label: string | null | undefined): string =>
+  id ? label || UNKNOWN_BREAKDOWN : "";
 
 /** Notes extractors write in English, as patterns with their Polish. */
 const NOTE_PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [

@@ -1,5 +1,6 @@
 // A plain table of figures: Polish formatting is the caller's (via format.ts); numbers right-aligned.
 import { html } from "htl";
+import { tableExportBar } from "./export.js";
 
 export interface Column<T> {
   label: string;
@@ -12,7 +13,7 @@ export function figuresTable<T>(
   columns: Column<T>[],
   { caption }: { caption?: string } = {},
 ): HTMLElement {
-  return html`<div class="table-scroll"><table class="figures-table">
+  const scroll = html`<div class="table-scroll"><table class="figures-table">
     ${caption ? html`<caption>${caption}</caption>` : ""}
     <thead><tr>${columns.map((c) => html`<th class=${c.num ? "num" : ""} scope="col">${c.label}</th>`)}</tr></thead>
     <tbody>${rows.map(
@@ -23,4 +24,6 @@ export function figuresTable<T>(
         })}</tr>`,
     )}</tbody>
   </table></div>`;
+  // every table can be downloaded as shown (CSV for Polish Excel), with the ids of its rows beside
+  return html`<div class="table-block">${scroll}${tableExportBar(scroll, rows as object[])}</div>`;
 }

@@ -5,7 +5,7 @@
 /** One row per series: its slug, labels, unit, and the number of centres with a value in it. */
 export const SERIES_SQL = `
   select o.metric_id || coalesce('--' || o.breakdown, '') as slug, o.metric_id, o.breakdown,
-    coalesce(m.label_pl, o.metric_id) || coalesce(' – ' || coalesce(b.label_pl, o.breakdown), '') as label,
+    coalesce(m.label_pl, o.metric_id) || coalesce(' – ' || coalesce(b.label_pl, case when o.breakdown is not null then 'podział spoza słownika' end), '') as label,
     min(o.unit) as unit, count(distinct o.centre_id) filter (where o.value is not null) as cities,
     list(distinct o.period_kind order by o.period_kind desc) as kinds
   from marts.fct_observation o
