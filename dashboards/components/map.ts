@@ -170,32 +170,41 @@ function swatch(svg: string, label: string, key: string): string {
 }
 
 /**
- * Labels beside the points, to the right. Points close together (the Silesian cities are 20 km apart) get
- * their labels stacked one above the other, so no label covers another.
+ * Labels beside the points, to the east, each with a thin line to its point. Points close together (the
+ * Silesian cities are 20–60 km apart) are one cluster: their labels stand in a column east of the
+ * cluster, one above the other in the order of the points' latitude, so no label covers another or a
+ * circle (the largest circle is about half a degree across).
  */
 function labelMarks<T extends { lon: number; lat: number }>(points: readonly T[], text: (p: T) => string) {
   const sorted = [...points].sort((a, b) => b.lat - a.lat);
   const clusters: T[][] = [];
   for (const p of sorted) {
     const near = clusters.find((c) =>
-      c.some((q) => Math.abs(q.lon - p.lon) < 1.6 && Math.abs(q.lat - p.lat) < 0.5),
+      c.some((q) => Math.abs(q.lon - p.lon) < 1.6 && Math.abs(q.lat - p.lat) < 0.6),
     );
     if (near) near.push(p);
     else clusters.push([p]);
   }
-  const byOffset = new Map<number, T[]>();
-  for (const c of clusters)
-    c.forEach((p, i) => {
-      const dy = Math.round((i - (c.length - 1) / 2) * 16);
-      byOffset.set(dy, [...(byOffset.get(dy) ?? []), p]);
-    });
-  return [...byOffset].map(([dy, group]) =>
-    Plot.text(group, {
-      x: "lon",
-      y: "lat",
+  const placed = clusters.flatMap((c) => {
+    const east = Math.max(...c.map((p) => p.lon)) + 0.6;
+    const middle = c.reduce((n, p) => n + p.lat, 0) / c.length;
+    return c.map((p, i) => ({ ...p, labelLon: east, labelLat: middle + ((c.length - 1) / 2 - i) * 0.3 }));
+  });
+  return [
+    Plot.link(placed, {
+      x1: "lon",
+      y1: "lat",
+      x2: "labelLon",
+      y2: "labelLat",
+      stroke: "#555",
+      strokeWidth: 0.75,
+      className: "map-leader",
+    }),
+    Plot.text(placed, {
+      x: "labelLon",
+      y: "labelLat",
       text,
-      dx: 30,
-      dy,
+      dx: 3,
       textAnchor: "start",
       fontSize: 12,
       stroke: "white",
@@ -203,7 +212,7 @@ function labelMarks<T extends { lon: number; lat: number }>(points: readonly T[]
       fill: "#222",
       className: "map-label",
     }),
-  );
+  ];
 }
 
 /**
