@@ -13,12 +13,14 @@ import { parseArgs } from "node:util";
 import { BENCH_METRICS, formatPl, SLOTS, slotValues } from "./lib/figures.ts";
 import { type Gmina, generateGminas, NATIONAL_GMINAS } from "./lib/gminas.ts";
 import { csvRow, DOCUMENT_COLUMNS, OBSERVATION_COLUMNS } from "./lib/observations-file.ts";
+import { gminaTypeOf, powiatOf } from "./lib/powiats.ts";
 import { hash32, streamFor } from "./lib/random.ts";
 import { writeSampleReports } from "./lib/reports.ts";
 
 export const FIRST_YEAR = 2011;
 export const LAST_YEAR = 2025;
-export const GENERATOR_VERSION = 3;
+// 4: centres.csv gives each gmina a real powiat name and its gmina type (the dashboards' map and ranks)
+export const GENERATOR_VERSION = 4;
 
 export interface Manifest {
   generatorVersion: number;
@@ -168,8 +170,8 @@ export function generate(opts: { out: string; scale: number; seed: number; repor
           `w ${g.nameLoc}`,
           `Ośrodek Pomocy Społecznej w ${g.nameLoc}`,
           g.voivodeship,
-          null,
-          null,
+          powiatOf(g.voivodeship, g.teryt),
+          gminaTypeOf(g.teryt, Number(g.teryt.slice(2, 4)) >= 61),
         ]),
       )
       .join("")}`,

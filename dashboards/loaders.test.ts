@@ -372,9 +372,17 @@ describe("data loaders on a freshly published snapshot", () => {
     expect(r.status).toBe(0);
     const o = JSON.parse(r.stdout.toString());
     expect(Object.keys(o).sort()).toEqual(
-      ["cards", "flags", "freshness", "late", "limits", "shown", "snapshot", "trend"].sort(),
+      ["cards", "flags", "freshness", "late", "limits", "map", "shown", "snapshot", "trend"].sort(),
     );
     expect(o.snapshot.centres).toBe(4);
+    // the map: one point per centre (few centres), a key figure, each centre's latest year or brak danych
+    expect(o.map.mode).toBe("points");
+    expect(o.map.rows.map((c: { centre_id: string }) => c.centre_id).sort()).toEqual(
+      ["jaworzno", "katowice", "kedzierzyn-kozle", "wroclaw"].sort(),
+    );
+    expect(
+      o.map.rows.filter((c: { value: number | null }) => c.value !== null).length,
+    ).toBeGreaterThanOrEqual(2);
     expect(o.shown.map((c: { centre_id: string }) => c.centre_id).sort()).toEqual(
       ["jaworzno", "katowice", "kedzierzyn-kozle", "wroclaw"].sort(),
     );

@@ -7,6 +7,7 @@
 //   - red flags: the largest staffing-norm breaches, the centres with the most data-quality warnings.
 // It never ships raw rows: per-centre detail is on the centre's own page.
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { MAP_POINTS } from "../components/compare.ts";
 import { type Row, runLoader, runQuery, withSnapshot } from "./warehouse.ts";
 
 /** Centres with key-figure cards, trend lines, rows in the freshness and red-flag lists (caps). */
@@ -182,7 +183,48 @@ async function overview(c: DuckDBConnection) {
      where q.severity = 'warn' group by all order by warnings desc, centre_name limit ${LISTED}`,
   );
 
+  // the map: the key figure most centres report (yearly); each centre's latest year as a point while few,
+  // else summed per powiat for the one year most centres report (at most 380 rows at national scale)
+  const [mapMetric] = await q(
+    `select o.metric_id, any_value(m.label_pl) as label, any_value(o.unit) as unit,
+       count(distinct o.centre_id) as centres
+     from marts.fct_observation o left join marts.dim_metric m using (metric_id)
+     where o.metric_id in (${list(KEY_METRICS)}) and o.breakdown is null and o.period_kind = 'year'
+       and o.value is not null
+     group by o.metric_id order by centres desc, list_position([${list(KEY_METRICS)}], o.metric_id)
+     limit 1`,
+  );
+  const mapMetricId = String(mapMetric?.metric_id ?? KEY_METRICS[0]);
+  const yearly = `select o.centre_id, o.year, o.value from marts.fct_observation o
+     where o.metric_id = '${mapMetricId.replaceAll("'", "''")}' and o.breakdown is null
+       and o.period_kind = 'year' and o.value is not null`;
+  const points = Number(snapshot.centres) <= MAP_POINTS;
+  const mapRows = points
+    ? await q(
+        `select c.centre_id, c.name_pl, c.voivodeship, c.powiat, l.year, l.value
+         from marts.dim_centre c
+         left join (select centre_id, arg_max(year, year) as year, arg_max(value, year) as value
+                    from (${yearly}) group by all) l using (centre_id)
+         order by c.name_pl`,
+      )
+    : await q(
+        `with y as (${yearly}),
+         best as (select year from y group by year order by count(distinct centre_id) desc, year desc limit 1)
+         select c.voivodeship, c.powiat, count(*) as centres, count(y.value) as reporting, sum(y.value) as value,
+           (select year from best) as year
+         from marts.dim_centre c left join y on y.centre_id = c.centre_id and y.year = (select year from best)
+         group by all`,
+      );
+  const map = {
+    mode: points ? "points" : "areas",
+    metric_id: mapMetricId,
+    label: mapMetric?.label ?? mapMetricId,
+    unit: mapMetric?.unit ?? null,
+    rows: mapRows,
+  };
+
   return {
+    map,
     snapshot: {
       ...snapshot,
       latest_order: latestPeriod?.latest_order ?? null,
