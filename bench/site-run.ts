@@ -116,12 +116,20 @@ async function main() {
     result.incremental_files = { written: again.written, linked: again.linked };
     const context = await browser.newContext();
     const page = await context.newPage();
-    const shown = new Intl.NumberFormat("pl-PL").format(value);
+    // as the page writes it (Polish grouping with a no-break space), compared with spaces normalised
+    const shown = new Intl.NumberFormat("pl-PL").format(value).replace(/\s/g, " ");
     let visible = false;
     while (!visible && performance.now() - publishedAt < 120_000) {
       await page.goto(`${url}/miasto?c=${encodeURIComponent(centreId)}`, { waitUntil: "networkidle" });
       visible = await page
-        .waitForFunction((text) => document.body.innerText.includes(text), shown, { timeout: 5_000 })
+        .waitForFunction(
+          (text) =>
+            (document.getElementById("observablehq-main")?.textContent ?? "")
+              .replace(/\s/g, " ")
+              .includes(text),
+          shown,
+          { timeout: 5_000 },
+        )
         .then(() => true)
         .catch(() => false);
     }

@@ -65,7 +65,9 @@ registerFile("./data/overview.json", {"name":"./data/overview.json","mimeType":"
       writeFileSync(join(pages, "index.html"), page('const overview = await loadData("overview.json");'));
       writeFileSync(
         join(pages, "miasto.html"),
-        page('const d = await loadData(`centre/${id}.json`); const all = await loadData("centres.json");'),
+        page(
+          'const d = await loadData("centre/" + id + ".json"); const all = await loadData("centres.json");',
+        ),
       );
       const front = await pageBytes(pages, "/");
       expect(front.files.filter((f) => f.kind === "data").map((f) => f.path)).toEqual(["data/overview.json"]);

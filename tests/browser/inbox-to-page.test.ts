@@ -64,7 +64,7 @@ describe("a report dropped into the inbox, on its city page", () => {
       await page.goto(`${url}/miasto?c=jaworzno`, { waitUntil: "networkidle" });
       const shown = await page
         .waitForFunction(
-          () => document.getElementById("observablehq-main")?.innerText.includes("117"),
+          () => document.getElementById("observablehq-main")?.textContent?.includes("117"),
           null,
           {
             timeout: 2_000,
