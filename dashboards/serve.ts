@@ -209,11 +209,10 @@ export async function serveSite(
   };
 
   /** /data/… : the pointer, a file of a named build, or a file of the current build. */
-  const dataFile = async (
-    path: string,
-  ): Promise<{ file: OpenFile | null; immutable: boolean; missing?: "no-data" }> => {
+  const dataFile = async (path: string): Promise<{ file: OpenFile | null; immutable: boolean }> => {
     const data = await currentData();
-    if (!data) return { file: null, immutable: false, missing: "no-data" };
+    // no data published apart: a site from before held its data itself (site/data/…)
+    if (!data) return { file: await openSiteFile(root, path), immutable: false };
     const rest = path.slice("/data/".length);
     if (rest === POINTER_FILE)
       return { file: await openSiteFile(data.dir, `/${POINTER_FILE}`), immutable: false };
