@@ -146,7 +146,7 @@ const outputName = (loaderUrl: string) =>
     .replace(/\.(ts|js)$/, "");
 
 async function writeStdout(loaderUrl: string, main: LoaderMain): Promise<void> {
-  const name = basename(new URL(loaderUrl).pathname);
+  const name = basename(decodeURIComponent(new URL(loaderUrl).pathname));
   try {
     const out = await main();
     await new Promise<void>((resolve, reject) =>
@@ -183,7 +183,7 @@ export async function runCentreLoader(loaderUrl: string, main: CentreLoaderMain)
 
 /** A centre id as the loaders accept it (it names a file and goes into SQL as a literal). */
 export function checkCentreId(centreId: string): string {
-  if (!/^[a-z0-9_-]+$/.test(centreId)) throw new Error(`no or malformed centre id: ${centreId}`);
+  if (!/^[a-z0-9_-]+$/.test(centreId)) throw new Error(`no or malformed --centre (centre id): ${centreId}`);
   return centreId;
 }
 
