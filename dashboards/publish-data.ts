@@ -49,6 +49,8 @@ const Manifest = DataPointer.extend({
   }),
   files: z.object({ written: z.number(), linked: z.number() }),
   seconds: z.number(),
+  /** Marts whose files are still the previous build's (replaced by the build right after this one). */
+  stale_marts: z.array(z.string()).default([]),
 });
 type Manifest = z.infer<typeof Manifest>;
 
@@ -183,14 +185,23 @@ export interface PublishDataOptions {
   log?: (line: string) => void;
   /** Publish the public variant (small counts hidden); default: OBS_PUBLIC_DASHBOARDS. */
   public?: boolean;
+  /**
+   * Make the pages current before the changed marts' files are written (default true); false writes
+   * everything into one build (tests that read the marts).
+   */
+  deferMarts?: boolean;
 }
 
 export interface PublishDataResult {
+  /** The build that made the pages current. */
   buildId: string;
   dir: string;
   seconds: number;
   written: number;
   linked: number;
+  /** The build right after it with the changed marts' files, when any changed (see writeStaleMarts). */
+  martsBuildId?: string;
+  martsSeconds?: number;
 }
 
 export const publicByDefault = () => /^(1|true|yes)$/i.test(process.env.OBS_PUBLIC_DASHBOARDS ?? "");
@@ -223,6 +234,7 @@ async function publishOnce(opts: PublishDataOptions): Promise<PublishDataResult>
   const previous = previousDir ? await readManifest(previousDir) : null;
   let written = 0;
   let linked = 0;
+  const staleMarts: string[] = [];
   const write = async (name: string, data: string | Uint8Array) => {
     const path = join(next, name);
     if (relative(next, path).startsWith("..")) throw new Error(`a data file outside the build: ${name}`);
@@ -294,16 +306,18 @@ async function publishOnce(opts: PublishDataOptions): Promise<PublishDataResult>
           if (!(await reuse(`series/${key}.json`, same))) changed.add(key);
         }
       if (changed.size > 0) await writeSeriesFiles(c, write, changed);
-      // the marts for download and the SQL page
-      const martsChanged = new Set<string>();
+      // The marts for download and the SQL page. A changed mart (fct_observation after any report: 3 M rows
+      // at national scale, minutes to write) must not hold the pages back: this build keeps the previous
+      // build's files of it (listed in the manifest as `stale_marts`), and a second build right after
+      // this one is current replaces them (writeStaleMarts).
       for (const mart of MARTS) {
         const same = previous?.fingerprints.marts[mart] === fp.marts[mart];
         let all = true;
         for (const ext of ["csv", "arrow", "parquet"])
-          all = (await reuse(`marts/${mart}.${ext}`, same)) && all;
-        if (!all) martsChanged.add(mart);
+          all = (await reuse(`marts/${mart}.${ext}`, same || opts.deferMarts !== false)) && all;
+        if (!all) await writeMartFiles(c, write, new Set([mart]));
+        else if (!same) staleMarts.push(mart);
       }
-      if (martsChanged.size > 0) await writeMartFiles(c, write, martsChanged);
     });
     const now = new Date();
     const pointer: DataPointer = {
@@ -319,6 +333,7 @@ async function publishOnce(opts: PublishDataOptions): Promise<PublishDataResult>
       fingerprints: fp,
       files: { written, linked },
       seconds,
+      stale_marts: staleMarts,
     };
     await writeFile(join(next, MANIFEST_FILE), `${JSON.stringify(manifest)}\n`);
     await rename(next, final);
@@ -328,13 +343,72 @@ async function publishOnce(opts: PublishDataOptions): Promise<PublishDataResult>
     await rename(tmp, join(base, POINTER_FILE));
     await removeOldBuilds(base, [buildId, previousPointer?.buildId]);
     log(
-      `Dashboards data ${buildId} (${isPublic ? "public" : "internal"}) published in ${seconds.toFixed(1)} s: ${written} file(s) written, ${linked} unchanged linked → ${final}`,
+      `Dashboards data ${buildId} (${isPublic ? "public" : "internal"}) published in ${seconds.toFixed(1)} s: ${written} file(s) written, ${linked} unchanged linked${staleMarts.length ? `; marts ${staleMarts.join(", ")} follow` : ""} → ${final}`,
     );
-    return { buildId, dir: final, seconds, written, linked };
+    const result = { buildId, dir: final, seconds, written, linked };
+    if (staleMarts.length === 0) return result;
+    const marts = await writeStaleMarts(c, base, final, manifest, log);
+    return { ...result, martsBuildId: marts.buildId, martsSeconds: marts.seconds };
   } finally {
     c.closeSync();
     instance.closeSync();
     await rm(pinned, { force: true });
+    await rm(next, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The second build of a publish: every file of `from` (hard links) with the marts listed as stale written
+ * anew from the same pinned snapshot, then made current. The pages' files are the same inodes, so a page
+ * open on `from` reads the same data from either.
+ */
+async function writeStaleMarts(
+  c: DuckDBConnection,
+  base: string,
+  from: string,
+  manifest: Manifest,
+  log: (line: string) => void,
+): Promise<{ buildId: string; seconds: number }> {
+  const started = performance.now();
+  const buildId = newBuildId();
+  const next = join(base, `.next-${buildId}`);
+  const final = join(base, buildId);
+  const stale = new Set(manifest.stale_marts);
+  try {
+    for (const f of await readdir(from, { recursive: true })) {
+      const source = join(from, f);
+      if (f === MANIFEST_FILE || !(await stat(source)).isFile()) continue;
+      if (stale.has(/^marts\/([^/.]+)\./.exec(f.split("\\").join("/"))?.[1] ?? "")) continue;
+      await mkdir(dirname(join(next, f)), { recursive: true });
+      await link(source, join(next, f)).catch(() => copyFile(source, join(next, f)));
+    }
+    await writeMartFiles(
+      c,
+      async (name, data) => {
+        await mkdir(dirname(join(next, name)), { recursive: true });
+        await writeFile(join(next, name), data);
+      },
+      stale,
+    );
+    const pointer: DataPointer = {
+      buildId,
+      public: manifest.public,
+      publishedAt: new Date().toISOString(),
+      warehousePublishedAt: manifest.warehousePublishedAt,
+    };
+    const seconds = (performance.now() - started) / 1000;
+    await writeFile(
+      join(next, MANIFEST_FILE),
+      `${JSON.stringify({ ...manifest, ...pointer, stale_marts: [], seconds: manifest.seconds + seconds })}\n`,
+    );
+    await rename(next, final);
+    const tmp = join(base, `.${POINTER_FILE}-${process.pid}`);
+    await writeFile(tmp, `${JSON.stringify(pointer)}\n`);
+    await rename(tmp, join(base, POINTER_FILE));
+    await removeOldBuilds(base, [buildId, manifest.buildId]);
+    log(`Dashboards data ${buildId}: marts ${[...stale].join(", ")} written in ${seconds.toFixed(1)} s`);
+    return { buildId, seconds };
+  } finally {
     await rm(next, { recursive: true, force: true });
   }
 }
