@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { ensureSite } from "../dashboards/build.ts";
+import { formatNumber } from "../dashboards/components/format.ts";
 import { publishDashboardData } from "../dashboards/publish-data.ts";
 import { serveSite } from "../dashboards/serve.ts";
 import { dataPaths } from "../lib/config.ts";
@@ -111,13 +112,12 @@ async function main() {
     // service's build_dashboards job does); the centre's page is opened until the new value shows
     const { centreId, value } = await changeOneFigure();
     const publishedAt = performance.now();
-    const again = await publishDashboardData({ log, public: false });
-    result.incremental_publish_s = again.seconds;
-    result.incremental_files = { written: again.written, linked: again.linked };
+    // not awaited: the pages are current after its first build; the changed marts follow in a second one
+    const publishing = publishDashboardData({ log, public: false });
     const context = await browser.newContext();
     const page = await context.newPage();
-    // as the page writes it (Polish grouping with a no-break space), compared with spaces normalised
-    const shown = new Intl.NumberFormat("pl-PL").format(value).replace(/\s/g, " ");
+    // as the page writes it (dashboards/components/format.ts), compared with spaces normalised
+    const shown = formatNumber(value).replace(/\s/g, " ");
     let visible = false;
     while (!visible && performance.now() - publishedAt < 120_000) {
       await page.goto(`${url}/miasto?c=${encodeURIComponent(centreId)}`, { waitUntil: "networkidle" });
@@ -134,6 +134,10 @@ async function main() {
         .catch(() => false);
     }
     result.publish_to_visible_s = visible ? (performance.now() - publishedAt) / 1000 : null;
+    const again = await publishing;
+    result.incremental_publish_s = again.seconds;
+    result.incremental_marts_s = again.martsSeconds ?? 0;
+    result.incremental_files = { written: again.written, linked: again.linked };
     result.site_rebuilt_for_report = (await ensureSite({ log })).siteBuildId !== siteBuild;
     await context.close();
     t.mark("publish_to_visible");
@@ -144,7 +148,7 @@ async function main() {
   const fmt = (n: unknown, d = 1) => (typeof n === "number" && Number.isFinite(n) ? n.toFixed(d) : "–");
   reportResult({
     ...result,
-    summary: `site build ${fmt(result.site_build_s)} s (target ≤ 60 s); data publish ${fmt(result.first_publish_s)} s (all ${String(result.first_publish_files)} files), ${fmt(result.incremental_publish_s)} s after one changed figure; publish to visible ${fmt(result.publish_to_visible_s)} s (target ≤ 10 s); first page ${fmt((result.first_page_bytes as number) / 1024, 0)} kB (≤ 1 024), first chart ${fmt(result.first_chart_ms, 0)} ms (≤ 1 500)`,
+    summary: `site build ${fmt(result.site_build_s)} s (target ≤ 60 s); data publish ${fmt(result.first_publish_s)} s (${String(result.first_publish_files)} files written), ${fmt(result.incremental_publish_s)} s after one changed figure (+ ${fmt(result.incremental_marts_s)} s for the changed marts); publish to visible ${fmt(result.publish_to_visible_s)} s (target ≤ 10 s); first page ${fmt((result.first_page_bytes as number) / 1024, 0)} kB (≤ 1 024), first chart ${fmt(result.first_chart_ms, 0)} ms (≤ 1 500)`,
     wall_s: t.total,
     phases: t.phases,
   });
