@@ -159,7 +159,18 @@ function snapshotCode(): string {
   const code = join(work, "code");
   rmSync(code, { recursive: true, force: true });
   mkdirSync(code, { recursive: true });
-  for (const d of ["bench", "cli", "lib", "models", "sources", "warehouse", "pipelines", "dashboards"]) {
+  // tests/browser: the Chromium launcher the site bench uses (bench/site-run.ts)
+  for (const d of [
+    "bench",
+    "cli",
+    "lib",
+    "models",
+    "sources",
+    "warehouse",
+    "pipelines",
+    "dashboards",
+    "tests/browser",
+  ]) {
     if (!existsSync(join(PROJECT, d))) continue;
     cpSync(join(PROJECT, d), join(code, d), {
       recursive: true,
@@ -167,7 +178,7 @@ function snapshotCode(): string {
         !/[/\\](node_modules|\.observablehq|dist|out)([/\\]|$)/.test(src.slice(PROJECT.length)),
     });
   }
-  for (const f of ["package.json", "tsconfig.json", "observablehq.config.ts"]) {
+  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "observablehq.config.ts"]) {
     if (existsSync(join(PROJECT, f))) cpSync(join(PROJECT, f), join(code, f));
   }
   symlinkSync(join(PROJECT, "node_modules"), join(code, "node_modules"));
