@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { dataPaths } from "../lib/config.ts";
 import { faultPoint } from "../lib/faults.ts";
-import { type PublishDataResult, publicByDefault, publishDashboardData } from "./publish-data.ts";
+import { type PublishDataResult, publicByDefault } from "./publish-data.ts";
 import { BUILD_INFO_FILE, type BuildInfo, readBuildInfo } from "./serve.ts";
 
 export { publicByDefault };
@@ -154,12 +154,61 @@ export interface BuildDashboardsResult {
  */
 export function buildDashboards(opts: BuildDashboardsOptions = {}): Promise<BuildDashboardsResult> {
   const run = queue.then(async () => {
-    const data = await publishDashboardData({ log: opts.log, public: opts.public });
+    const data = await publishInChild(opts);
     const site = await ensureSite(opts);
     return { ...site, data };
   });
   queue = run.catch(() => {});
   return run;
+}
+
+/**
+ * Publish the data in a process of its own: writing thousands of JSON files and the marts is CPU-bound
+ * and would stall the service's web server (same process) for as long.
+ */
+function publishInChild(opts: BuildDashboardsOptions): Promise<PublishDataResult> {
+  const log = opts.log ?? (() => {});
+  const isPublic = opts.public ?? publicByDefault();
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(ROOT, "dashboards", "publish-data.ts"),
+        "--json",
+        ...(isPublic ? ["--public"] : []),
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, OBS_DATA_DIR: dataPaths().root },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let result: PublishDataResult | null = null;
+    const tail: string[] = [];
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      try {
+        result = JSON.parse(line) as PublishDataResult;
+      } catch {
+        log(line);
+      }
+    });
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      log(line);
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      if (code === 0 && result) return resolve(result);
+      reject(
+        new Error(
+          `publishing the dashboards' data ${signal ? `was killed by ${signal}` : `failed (exit ${code})`}:\n${tail.join("\n")}`,
+        ),
+      );
+    });
+  });
 }
 
 /** Build the site into $OBS_DATA_DIR/dashboards/site unless the one there was built from the same code. */

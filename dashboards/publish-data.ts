@@ -428,3 +428,34 @@ async function removeOldBuilds(base: string, keep: (string | undefined)[]): Prom
     if (/^[0-9TZ]+-\d+$/.test(entry)) await rm(join(base, entry), { recursive: true, force: true });
   }
 }
+
+const usage = `Usage: node --import tsx dashboards/publish-data.ts [--public] [--json]
+
+Publish the dashboards' data from $OBS_DATA_DIR/warehouse/published.duckdb into
+$OBS_DATA_DIR/dashboards/data/<internal|public>/<build-id>/ and make it current (current.json).
+\`npm run build\` and the service run this in a process of its own, so that writing the files (JSON and
+the marts, CPU-bound) never stalls the web server of the service.
+
+Options:
+  --public   the public data (counts of 1–4 persons or families hidden); default: OBS_PUBLIC_DASHBOARDS
+  --json     the result as one JSON line on stdout
+  -h, --help show this help`;
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { runCommand, progress } = await import("../cli/command.ts");
+  await runCommand(
+    {
+      usage,
+      options: {
+        public: { type: "boolean" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    },
+    async ({ values }) => {
+      const result = await publishDashboardData({ log: progress, public: values.public || undefined });
+      if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      return 0;
+    },
+  );
+}
