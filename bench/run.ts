@@ -13,7 +13,8 @@
  *      ≤ 60 s), a changed report from its publish to its city page in Chromium (target ≤ 10 s), the first
  *      page in Chromium (≤ 1 MB, first chart ≤ 1.5 s) (bench/site-run.ts).
  * Benchmarks never fail: exit 0 however slow; non-zero only when a core step crashes.
- * --skip takes section names: extraction, variant, incremental, verify, queries, worker, dashboards.
+ * --skip takes section names: extraction, variant, incremental, verify, queries, worker, dashboards,
+ * site (the site build and publish-to-visible part of 6, in Chromium).
  * The code is copied to the work directory first and every step runs from the copy, so that edits
  * made meanwhile in the working tree cannot change the code halfway (--live-code runs the tree).
  */
@@ -685,6 +686,10 @@ async function dashboards() {
   report.dashboards_pages = pages;
 
   // The site built once, its data published beside it (issue 13): bench/site-run.ts.
+  if (skip.has("site")) {
+    report.site = { status: "skipped (--skip site)" };
+    return;
+  }
   say("  site and data publish (one city template; a changed report until it shows on its city page)…");
   const site = await tsx("bench/site-run.ts", [], { env, allowFail: true });
   if (site.status !== 0) {
