@@ -1,58 +1,35 @@
 // Observable Framework configuration: Polish dashboards that build and run with no internet
-// (no CDN, fonts or telemetry; every library from node_modules).
-import { existsSync } from "node:fs";
+// (no CDN, fonts or telemetry; every library from node_modules, see ../shared/STACK.md).
 import { join } from "node:path";
-import { PAGE_CENTRES_SQL, SERIES_SQL } from "./dashboards/data/series.ts";
 import { dataPaths } from "./lib/config.ts";
-import { openSnapshot, queryRows } from "./warehouse/duckdb.ts";
 
 process.env.OBSERVABLE_TELEMETRY_DISABLE = "true";
 
-/** One column of a query on the published snapshot. */
-async function readColumn(sql: string, column: string): Promise<string[]> {
-  const path = process.env.OBS_DASHBOARD_SNAPSHOT || dataPaths().published;
-  const db = await openSnapshot(path);
-  try {
-    return (await queryRows(db.connection, sql)).map((r) => String(r[column]));
-  } finally {
-    db.close();
-  }
-}
-
-/** The cities of the published snapshot: one briefing page each (dashboards/miasto/[centre].md). */
-async function readCentres(): Promise<{ centre_id: string; name_pl: string }[]> {
-  const path = process.env.OBS_DASHBOARD_SNAPSHOT || dataPaths().published;
-  if (!existsSync(path)) {
-    throw new Error(
-      `observablehq.config.ts: no published warehouse at ${path}; run \`npm run refresh\` first`,
-    );
-  }
-  const db = await openSnapshot(path);
-  try {
-    const centres = (await queryRows(
-      db.connection,
-      "select centre_id, name_pl from marts.dim_centre order by name_pl",
-    )) as { centre_id: string; name_pl: string }[];
-    if (centres.length === 0) throw new Error(`observablehq.config.ts: marts.dim_centre is empty in ${path}`);
-    return centres;
-  } finally {
-    db.close();
-  }
-}
-
-const centres = await readCentres();
-// the series of Porównanie miast and the centres Rodziny charts (dashboards/data/series.ts), one file each
-const seriesFiles = await readColumn(
-  `select kind || '/' || slug as file from (${SERIES_SQL}), unnest(kinds) as k(kind) order by file`,
-  "file",
-);
-const pageCentres = await readColumn(PAGE_CENTRES_SQL, "centre_id");
+// The site holds no data: the pages fetch the data published with the warehouse at runtime
+// (dashboards/publish-data.ts, dashboards/components/published-data.ts), so this build depends on the
+// pages' code only and runs once per change of it, not once per report (dashboards/build.ts).
 
 /**
- * The sidebar lists the city pages while there are few; at national scale (2,477 gminas) the list would
- * add ~250 kB to every page's HTML, so the pages are reached from the tables (Przegląd, Porównanie miast).
+ * "Ostatnia aktualizacja" on every page: when the warehouse snapshot the data comes from was published,
+ * in Polish time (the pointer /data/current.json the server answers with the current data build).
  */
-export const SIDEBAR_CITIES = 40;
+const LAST_UPDATE_SCRIPT = `document.addEventListener("DOMContentLoaded", () => {
+  const main = document.getElementById("observablehq-main");
+  if (!main) return;
+  const note = document.createElement("p");
+  note.className = "obs-updated";
+  main.prepend(note);
+  // every page is at the site root (the city page too: /miasto?c=<id>)
+  fetch(new URL("data/current.json", location.href), { cache: "no-store" })
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+    .then((v) => {
+      const when = new Intl.DateTimeFormat("pl-PL", { timeZone: "Europe/Warsaw", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(new Date(v.warehousePublishedAt));
+      note.textContent = "Ostatnia aktualizacja: " + when + (v.public ? " · wersja publiczna (liczby 1–4 osób lub rodzin ukryte)" : "");
+      note.title = "Publikacja danych " + v.buildId;
+      note.dataset.build = v.buildId;
+    })
+    .catch(() => { note.textContent = "Dane pulpitów nie zostały jeszcze opublikowane."; note.classList.add("missing"); });
+});`;
 
 export default {
   root: "dashboards",
@@ -63,15 +40,8 @@ export default {
   pages: [
     { name: "Przegląd", path: "/" },
     { name: "Porównanie miast", path: "/porownanie" },
-    ...(centres.length <= SIDEBAR_CITIES
-      ? [
-          {
-            name: "Miasta",
-            open: true,
-            pages: centres.map((c) => ({ name: c.name_pl, path: `/miasto/${c.centre_id}` })),
-          },
-        ]
-      : []),
+    // one template for every centre (/miasto?c=<id>); without an id it lists them, with a search
+    { name: "Miasta", path: "/miasto" },
     { name: "Rodziny i powody pomocy", path: "/rodziny" },
     { name: "Niebieska Karta", path: "/niebieska-karta" },
     { name: "Kadry", path: "/kadry" },
@@ -80,29 +50,18 @@ export default {
     { name: "Słownik pojęć", path: "/slownik" },
     { name: "SQL", path: "/sql" },
   ],
-  // city pages; and files copied under fixed names, which pages fetch only when the reader asks for them:
-  // one centre's figures with provenance ("skąd ta liczba?"), one series for Porównanie miast, one centre's
-  // reasons for assistance for Rodziny, one centre's coverage and data-quality findings for Jakość danych
-  dynamicPaths: [
-    ...centres.map((c) => `/miasto/${c.centre_id}`),
-    ...centres.map((c) => `/data/centre/${c.centre_id}.json`),
-    ...seriesFiles.map((f) => `/data/series/${f}.json`),
-    ...pageCentres.map((c) => `/data/reasons/${c}.json`),
-    // one centre's coverage and findings for Jakość danych ("_": findings tied to no centre)
-    ...centres.map((c) => `/data/quality/${c.centre_id}.json`),
-    "/data/quality/_.json",
-  ],
   // The default pulls Google Fonts; the theme and Inputs' CSS come from style.css instead.
   globalStylesheets: [],
   style: "style.css",
   // Polish for the browser and screen readers, including the Framework's one English tooltip
   head: `<link rel="icon" href="data:,"><script>document.documentElement.lang = "pl";
+${LAST_UPDATE_SCRIPT}
 document.addEventListener("DOMContentLoaded", () => {
   const toggle = document.getElementById("observablehq-sidebar-toggle");
   if (toggle) toggle.title = "Pokaż lub ukryj menu";
 });</script>`,
   footer:
-    "Obserwatorium · dane z opublikowanej migawki hurtowni · liczby ze sprawozdań MOPS, z odnośnikiem do źródła",
+    "Obserwatorium · dane opublikowane z hurtownią · liczby ze sprawozdań MOPS, z odnośnikiem do źródła",
   toc: false,
   search: false,
 };

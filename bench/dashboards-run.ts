@@ -1,6 +1,6 @@
 /**
- * The dashboards' first page at national scale: every file the page loads (FileAttachment in
- * dashboards/index.md) is produced by its data loader from the published snapshot, and its bytes are
+ * The dashboards' first page at national scale: every file the page loads (loadData in
+ * dashboards/index.md, published beside the site) is produced by its data loader from the published snapshot, and its bytes are
  * counted (raw, and gzip-compressed as a server could send them). Pages should aggregate and never
  * ship raw rows: the target is under 1 MB in all.
  *
@@ -31,7 +31,7 @@ const t = new Phases();
 
 const page = readFileSync(join(ROOT, "dashboards", values.page), "utf8");
 const attachments = [
-  ...new Set([...page.matchAll(/FileAttachment\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] as string)),
+  ...new Set([...page.matchAll(/loadData\(\s*["']([^"']+)["']\s*\)/g)].map((m) => `data/${m[1] as string}`)),
 ];
 
 interface Output {

@@ -37,7 +37,7 @@ async function main() {
       return;
     }
     console.log("No built site: building it first…");
-    await buildDashboards({ log: (l) => /Dashboards built/.test(l) && console.log(l) });
+    await buildDashboards({ log: (l) => /Dashboards (site built|data)/.test(l) && console.log(l) });
   }
   const browser = await launchChromium();
   const { server, url } = await serveSite(site);
@@ -88,7 +88,7 @@ async function main() {
     console.log("Other pages (one cold load each):");
     for (const path of [
       "/porownanie",
-      "/miasto/wroclaw",
+      "/miasto?c=wroclaw",
       "/rodziny",
       "/niebieska-karta",
       "/kadry",

@@ -9,9 +9,12 @@
  *   3. one new report until published (an incremental build of warehouse/build.ts) vs the full build (target ≤ 5 %);
  *   4. analyst queries through the SQL CLI vs a minimal Node script (target ratio ≤ 1.2);
  *   5. graphile-worker job throughput: pipeline jobs vs no-op jobs (bench/worker-run.ts);
- *   6. the dashboards' first page data at national scale (target < 1 MB).
+ *   6. the dashboards' first page data at national scale (target < 1 MB); the whole-site build (target
+ *      ≤ 60 s), a changed report from its publish to its city page in Chromium (target ≤ 10 s), the first
+ *      page in Chromium (≤ 1 MB, first chart ≤ 1.5 s) (bench/site-run.ts).
  * Benchmarks never fail: exit 0 however slow; non-zero only when a core step crashes.
- * --skip takes section names: extraction, variant, incremental, verify, queries, worker, dashboards.
+ * --skip takes section names: extraction, variant, incremental, verify, queries, worker, dashboards,
+ * site (the site build and publish-to-visible part of 6, in Chromium).
  * The code is copied to the work directory first and every step runs from the copy, so that edits
  * made meanwhile in the working tree cannot change the code halfway (--live-code runs the tree).
  */
@@ -37,7 +40,15 @@ import { compareWarehouses } from "./lib/compare.ts";
 import { NATIONAL_GMINAS } from "./lib/gminas.ts";
 
 const PROJECT = fileURLToPath(new URL("../", import.meta.url));
-const TARGETS = { build_ratio: 1.3, incremental_ratio: 0.05, query_ratio: 1.2, first_page_bytes: 1_000_000 };
+const TARGETS = {
+  build_ratio: 1.3,
+  incremental_ratio: 0.05,
+  query_ratio: 1.2,
+  first_page_bytes: 1_000_000,
+  site_build_s: 60,
+  publish_to_visible_s: 10,
+  first_chart_ms: 1500,
+};
 
 const { values } = parseArgs({
   options: {
@@ -149,7 +160,18 @@ function snapshotCode(): string {
   const code = join(work, "code");
   rmSync(code, { recursive: true, force: true });
   mkdirSync(code, { recursive: true });
-  for (const d of ["bench", "cli", "lib", "models", "sources", "warehouse", "pipelines", "dashboards"]) {
+  // tests/browser: the Chromium launcher the site bench uses (bench/site-run.ts)
+  for (const d of [
+    "bench",
+    "cli",
+    "lib",
+    "models",
+    "sources",
+    "warehouse",
+    "pipelines",
+    "dashboards",
+    "tests/browser",
+  ]) {
     if (!existsSync(join(PROJECT, d))) continue;
     cpSync(join(PROJECT, d), join(code, d), {
       recursive: true,
@@ -157,7 +179,7 @@ function snapshotCode(): string {
         !/[/\\](node_modules|\.observablehq|dist|out)([/\\]|$)/.test(src.slice(PROJECT.length)),
     });
   }
-  for (const f of ["package.json", "tsconfig.json", "observablehq.config.ts"]) {
+  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "observablehq.config.ts"]) {
     if (existsSync(join(PROJECT, f))) cpSync(join(PROJECT, f), join(code, f));
   }
   symlinkSync(join(PROJECT, "node_modules"), join(code, "node_modules"));
@@ -662,6 +684,32 @@ async function dashboards() {
     say(`  ${r.summary.replace(/^first page /, "")}`);
   }
   report.dashboards_pages = pages;
+
+  // The site built once, its data published beside it (issue 13): bench/site-run.ts.
+  if (skip.has("site")) {
+    report.site = { status: "skipped (--skip site)" };
+    return;
+  }
+  say("  site and data publish (one city template; a changed report until it shows on its city page)…");
+  const site = await tsx("bench/site-run.ts", [], { env, allowFail: true });
+  if (site.status !== 0) {
+    report.site = { status: "failed", error: site.stderr.split("\n").slice(-5).join(" ") };
+    say(`  site: failed: ${site.stderr.split("\n").slice(-5).join(" ")}`);
+    return;
+  }
+  const sr = site.result as Record<string, unknown> & {
+    site_build_s?: number;
+    publish_to_visible_s?: number | null;
+    first_page_bytes?: number;
+    first_chart_ms?: number;
+  };
+  report.site = { ...sr, process_wall_s: site.wall_s };
+  report.site_build_s = sr.site_build_s;
+  report.publish_to_visible_s = sr.publish_to_visible_s;
+  say(`  ${String(sr.summary ?? "")}`);
+  say(
+    `  targets: site build ${verdict((sr.site_build_s ?? Infinity) <= TARGETS.site_build_s)}, publish to visible ${verdict((sr.publish_to_visible_s ?? Infinity) <= TARGETS.publish_to_visible_s)}, first page ${verdict((sr.first_page_bytes ?? Infinity) <= TARGETS.first_page_bytes)}, first chart ${verdict((sr.first_chart_ms ?? Infinity) <= TARGETS.first_chart_ms)}`,
+  );
 }
 
 /** Pages measured besides the first one (section 6). */
@@ -685,6 +733,12 @@ function summary() {
     ["incremental / full", `${fmt(100 * (report.incremental_ratio as number), 1)} %`, "≤ 5 %"],
     ["query ratio (CLI / minimal)", fmt(report.query_ratio as number), `≤ ${TARGETS.query_ratio}`],
     ["peak memory build / baseline", `${rssOf("full_build") ?? "–"} / ${rssOf("baseline") ?? "–"} MB`, ""],
+    ["dashboards site build", `${fmt(report.site_build_s as number, 1)} s`, `≤ ${TARGETS.site_build_s} s`],
+    [
+      "report publish → city page",
+      `${fmt(report.publish_to_visible_s as number, 1)} s`,
+      `≤ ${TARGETS.publish_to_visible_s} s`,
+    ],
   ];
   for (const [k, v, target] of rows) say(`  ${k.padEnd(30)} ${v.padStart(10)}  ${target}`);
   if (Object.keys(errors).length > 0) say(`  sections that failed: ${Object.keys(errors).join(", ")}`);

@@ -67,7 +67,7 @@ export async function makeBrief(opts: BriefOptions): Promise<{ path: string; pag
   try {
     const page = await browser.newPage({ viewport: { width: PRINTABLE_WIDTH_PX, height: 1100 } });
     try {
-      const pagePath = `/miasto/${encodeURIComponent(opts.centreId)}`;
+      const pagePath = `/miasto?c=${encodeURIComponent(opts.centreId)}`;
       const response = await page.goto(url + pagePath, { waitUntil: "networkidle" });
       if (response?.status() !== 200)
         throw new Error(

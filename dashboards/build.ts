@@ -1,17 +1,21 @@
-// Build the dashboards from the published snapshot into $OBS_DATA_DIR/dashboards/site.
-// Data-loader output is always regenerated (a stale cache must never show old numbers); the bundled
-// node_modules cache (_node) is kept, it depends on package versions only.
+// The dashboards: their data published from the warehouse snapshot (dashboards/publish-data.ts, on every
+// publish) and the site built by Observable Framework into $OBS_DATA_DIR/dashboards/site only when its
+// code changed (the pages, components, styles, config or package versions: a hash kept in the site's
+// .obs-build.json). The site holds no data; its pages fetch the published data at runtime.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { delimiter, dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { dataPaths } from "../lib/config.ts";
 import { faultPoint } from "../lib/faults.ts";
-import { suppressSmallCounts } from "./public.ts";
-import { BUILD_INFO_FILE, type BuildInfo } from "./serve.ts";
+import { type PublishDataResult, publicByDefault } from "./publish-data.ts";
+import { BUILD_INFO_FILE, type BuildInfo, readBuildInfo } from "./serve.ts";
+
+export { publicByDefault };
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CACHE = join(ROOT, "dashboards", ".observablehq", "cache");
@@ -19,13 +23,13 @@ const CACHE = join(ROOT, "dashboards", ".observablehq", "cache");
 export interface BuildDashboardsOptions {
   log?: (line: string) => void;
   /**
-   * The public build: small counts of persons suppressed (dashboards/public.ts). Default: the internal
-   * build, or OBS_PUBLIC_DASHBOARDS=1 in the environment (so the service can build the public one).
+   * Publish the public data: small counts of persons suppressed (dashboards/public.ts). Default: the
+   * internal data, or OBS_PUBLIC_DASHBOARDS=1 in the environment (so the service publishes the public one).
    */
   public?: boolean;
+  /** Build the site even if its code did not change. */
+  forceSite?: boolean;
 }
-
-export const publicByDefault = () => /^(1|true|yes)$/i.test(process.env.OBS_PUBLIC_DASHBOARDS ?? "");
 
 const isAlive = (pid: number) => {
   try {
@@ -36,36 +40,35 @@ const isAlive = (pid: number) => {
   }
 };
 
-/** Remove everything the loaders wrote into the Framework cache; keep the bundled npm modules. */
+/** Remove what earlier builds' data loaders left in the Framework cache; keep the bundled npm modules. */
 async function clearLoaderCache(): Promise<void> {
   for (const entry of await readdir(CACHE).catch(() => [] as string[])) {
     if (entry !== "_node") await rm(join(CACHE, entry), { recursive: true, force: true });
   }
 }
 
-/**
- * Pin the published snapshot for the whole build with a hard link: a refresh that publishes meanwhile
- * (an atomic rename) does not change what the loaders of this build read.
- */
-async function pinSnapshot(privateCopy: boolean): Promise<string> {
-  const { published, dashboards } = dataPaths();
-  if (!existsSync(published))
-    throw new Error(`no published warehouse at ${published}; run \`npm run refresh\` first`);
-  await mkdir(dashboards, { recursive: true });
-  // a build killed midway leaves its pinned link and half-built site behind: remove those whose process is gone
-  for (const f of await readdir(dashboards)) {
-    const pid = Number(
-      /^(?:snapshot-(\d+)\.duckdb|site\.(?:next|previous)-(\d+))$/.exec(f)?.slice(1).find(Boolean),
-    );
-    if (pid && pid !== process.pid && !isAlive(pid))
-      await rm(join(dashboards, f), { recursive: true, force: true });
-  }
-  const pinned = join(dashboards, `snapshot-${process.pid}.duckdb`);
-  await rm(pinned, { force: true });
-  // A public build changes its copy, so it must never share the published file's inode.
-  if (privateCopy) await copyFile(published, pinned);
-  else await link(published, pinned).catch(() => copyFile(published, pinned)); // a copy where hard links are not possible
-  return pinned;
+/** What the site is built from: its pages, components and styles, the config, and the package versions. */
+const SITE_FILES = ["observablehq.config.ts", "lib/config.ts", "package-lock.json"];
+const isSiteSource = (f: string) =>
+  !f.startsWith("data/") &&
+  !f.startsWith(".observablehq") &&
+  !/\.test\.ts$/.test(f) &&
+  /\.(md|css|js|ts)$/.test(f) &&
+  (f.startsWith("components/") || !f.endsWith(".ts"));
+
+/** A hash of every file the site is built from: the same hash, the same site. */
+export async function siteSourceHash(): Promise<string> {
+  const pages = (await readdir(join(ROOT, "dashboards"), { recursive: true }))
+    .map((f) => f.split("\\").join("/"))
+    .filter(isSiteSource)
+    .map((f) => `dashboards/${f}`);
+  const hash = createHash("sha256");
+  for (const f of [...SITE_FILES, ...pages.sort()])
+    hash
+      .update(`${f}\0`)
+      .update(await readFile(join(ROOT, f)))
+      .update("\0");
+  return hash.digest("hex").slice(0, 16);
 }
 
 /** Run `observable build` in a child process (its own cwd and environment), each output line to `log`. */
@@ -137,42 +140,118 @@ async function withBuildLock<T>(log: (line: string) => void, fn: () => Promise<T
 
 let queue: Promise<unknown> = Promise.resolve();
 
+export interface BuildDashboardsResult {
+  outDir: string;
+  /** The site was built now (its code changed, or there was none); false: the built one was kept. */
+  siteBuilt: boolean;
+  siteBuildId: string;
+  data: PublishDataResult;
+}
+
 /**
- * Build the site from the published snapshot into $OBS_DATA_DIR/dashboards/site. Calls in one process run
- * one after another (they share the Framework cache); the loaders' own errors name the failing loader.
+ * Publish the dashboards' data from the published snapshot, and build the site if its code changed. Calls
+ * in one process run one after another; the site build takes a lock shared by every process of this checkout.
  */
-export function buildDashboards(opts: BuildDashboardsOptions = {}): Promise<{ outDir: string }> {
-  const run = queue.then(() => withBuildLock(opts.log ?? (() => {}), () => buildOnce(opts)));
+export function buildDashboards(opts: BuildDashboardsOptions = {}): Promise<BuildDashboardsResult> {
+  const run = queue.then(async () => {
+    const data = await publishInChild(opts);
+    const site = await ensureSite(opts);
+    return { ...site, data };
+  });
   queue = run.catch(() => {});
   return run;
 }
 
-async function buildOnce(opts: BuildDashboardsOptions): Promise<{ outDir: string }> {
+/**
+ * Publish the data in a process of its own: writing thousands of JSON files and the marts is CPU-bound
+ * and would stall the service's web server (same process) for as long.
+ */
+function publishInChild(opts: BuildDashboardsOptions): Promise<PublishDataResult> {
   const log = opts.log ?? (() => {});
-  const { dashboards, published, root } = dataPaths();
+  const isPublic = opts.public ?? publicByDefault();
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(ROOT, "dashboards", "publish-data.ts"),
+        "--json",
+        ...(isPublic ? ["--public"] : []),
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, OBS_DATA_DIR: dataPaths().root },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let result: PublishDataResult | null = null;
+    const tail: string[] = [];
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      try {
+        result = JSON.parse(line) as PublishDataResult;
+      } catch {
+        log(line);
+      }
+    });
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      log(line);
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      if (code === 0 && result) return resolve(result);
+      reject(
+        new Error(
+          `publishing the dashboards' data ${signal ? `was killed by ${signal}` : `failed (exit ${code})`}:\n${tail.join("\n")}`,
+        ),
+      );
+    });
+  });
+}
+
+/** Build the site into $OBS_DATA_DIR/dashboards/site unless the one there was built from the same code. */
+export async function ensureSite(
+  opts: { log?: (line: string) => void; forceSite?: boolean } = {},
+): Promise<{ outDir: string; siteBuilt: boolean; siteBuildId: string }> {
+  const log = opts.log ?? (() => {});
+  const outDir = join(dataPaths().dashboards, "site");
+  const sourceHash = await siteSourceHash();
+  const built = await readBuildInfo(outDir);
+  if (!opts.forceSite && built?.sourceHash === sourceHash && existsSync(join(outDir, "index.html"))) {
+    log(`Dashboards site unchanged (code ${sourceHash}): not rebuilt`);
+    return { outDir, siteBuilt: false, siteBuildId: built.siteBuildId ?? sourceHash };
+  }
+  return withBuildLock(log, () => buildSite(sourceHash, log));
+}
+
+async function buildSite(
+  sourceHash: string,
+  log: (line: string) => void,
+): Promise<{ outDir: string; siteBuilt: boolean; siteBuildId: string }> {
+  const { dashboards, root } = dataPaths();
   const outDir = join(dashboards, "site");
   const next = join(dashboards, `site.next-${process.pid}`);
   const previous = join(dashboards, `site.previous-${process.pid}`);
-  const isPublic = opts.public ?? publicByDefault();
-  const pinned = await pinSnapshot(isPublic);
+  await mkdir(dashboards, { recursive: true });
+  // a build killed midway leaves its half-built site behind: remove those whose process is gone
+  for (const f of await readdir(dashboards)) {
+    const pid = Number(/^site\.(?:next|previous)-(\d+)$/.exec(f)?.[1]);
+    if (pid && pid !== process.pid && !isAlive(pid))
+      await rm(join(dashboards, f), { recursive: true, force: true });
+  }
   try {
-    if (isPublic) {
-      const { figures, threshold } = await suppressSmallCounts(pinned);
-      log(`Public build: ${figures} figure(s) of fewer than ${threshold} persons or families suppressed`);
-    }
     await clearLoaderCache();
     await rm(next, { recursive: true, force: true });
-    log(`Building dashboards from ${published} into ${outDir}…`);
+    log(`Building the dashboards site (code ${sourceHash}) into ${outDir}…`);
     const started = performance.now();
     await runObservableBuild(
       {
         ...process.env,
         OBS_DATA_DIR: root,
-        // the config and every loader read this one pinned version of the snapshot
-        OBS_DASHBOARD_SNAPSHOT: pinned,
         OBS_DASHBOARD_OUTPUT: next,
         OBSERVABLE_TELEMETRY_DISABLE: "true",
-        // .ts loaders run with `tsx` from PATH
         PATH: [join(ROOT, "node_modules", ".bin"), process.env.PATH].join(delimiter),
         FORCE_COLOR: "0",
       },
@@ -180,33 +259,35 @@ async function buildOnce(opts: BuildDashboardsOptions): Promise<{ outDir: string
     );
     if (!existsSync(join(next, "index.html")))
       throw new Error(`observable build wrote no ${join(next, "index.html")}`);
-    // Which build this is, for the server: off loopback it serves a public build only (serve.ts).
-    const info: BuildInfo = { public: isPublic, builtAt: new Date().toISOString() };
+    const siteBuildId = `${sourceHash}-${Date.now().toString(36)}`;
+    const info: BuildInfo = { sourceHash, siteBuildId, builtAt: new Date().toISOString() };
     await writeFile(join(next, BUILD_INFO_FILE), `${JSON.stringify(info)}\n`);
     // swap the finished site in: readers see the old site or the new one, never a half-built one
     if (existsSync(outDir)) await rename(outDir, previous);
     await rename(next, outDir);
     await rm(previous, { recursive: true, force: true });
-    log(`Dashboards built in ${((performance.now() - started) / 1000).toFixed(1)} s → ${outDir}`);
-    return { outDir };
+    log(`Dashboards site built in ${((performance.now() - started) / 1000).toFixed(1)} s → ${outDir}`);
+    return { outDir, siteBuilt: true, siteBuildId };
   } finally {
-    await rm(pinned, { force: true });
     await rm(next, { recursive: true, force: true });
   }
 }
 
-const usage = `Usage: npm run build [-- --quiet] [--public]
+const usage = `Usage: npm run build [-- --quiet] [--public] [--force-site]
 
-Build the dashboards (Observable Framework, Polish UI) from the published warehouse snapshot
-$OBS_DATA_DIR/warehouse/published.duckdb into $OBS_DATA_DIR/dashboards/site. Every data loader runs
-afresh (no stale cache). Needs no internet. Serve the result with \`npm run dashboards\`.
-Exit 0 on success, 1 on failure (the failing loader is named).
+Publish the dashboards' data from the published warehouse snapshot
+$OBS_DATA_DIR/warehouse/published.duckdb into $OBS_DATA_DIR/dashboards/data/<internal|public>/<build-id>/
+(switched atomically by current.json; files of centres whose data did not change are linked, not
+rewritten), and build the site (Observable Framework, Polish UI) into $OBS_DATA_DIR/dashboards/site only
+when its code changed. Needs no internet. Serve both with \`npm run dashboards\`.
+Exit 0 on success, 1 on failure (the failing data file is named).
 
 Options:
-  -q, --quiet   print only the summary
-  --public      the public build: counts of 1–4 persons or families hidden (value, quote and the
-                ratios built on them), raw and staging data left out; default: the internal build
-  -h, --help    show this help
+  -q, --quiet     print only the summary
+  --public        the public data: counts of 1–4 persons or families hidden (value, quote and the
+                  ratios built on them), raw and staging data left out; default: the internal data
+  --force-site    build the site even if its code did not change
+  -h, --help      show this help
 
 Environment:
   OBS_DATA_DIR          data directory (default ./data)
@@ -220,15 +301,17 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       options: {
         quiet: { type: "boolean", short: "q" },
         public: { type: "boolean" },
+        "force-site": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     },
     async ({ values }) => {
-      const { outDir } = await buildDashboards({
+      const { outDir, data } = await buildDashboards({
         log: values.quiet ? undefined : progress,
         public: values.public || undefined,
+        forceSite: values["force-site"],
       });
-      if (values.quiet) progress(`Dashboards built → ${outDir}`);
+      if (values.quiet) progress(`Dashboards: site ${outDir}, data ${data.dir}`);
       return 0;
     },
   );

@@ -1,12 +1,14 @@
 // Every data loader against a snapshot published by a real pipeline run: the columns each page reads are
-// there, values keep their types, and a loader fails loudly instead of writing an empty file.
+// there, values keep their types, and a loader fails loudly instead of writing an empty file. And the
+// publish step (publish-data.ts) that writes them beside the site: every file, then only what changed.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDataDir, npmRun, ROOT } from "../tests/helpers/cli.ts";
 import { MARTS, runQuery } from "./data/warehouse.ts";
+import { publishDashboardData, readPointer, variantDir } from "./publish-data.ts";
 
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const DATA = join(ROOT, "dashboards", "data");
@@ -402,24 +404,20 @@ describe("data loaders on a freshly published snapshot", () => {
     expect(r.stdout.length).toBeLessThan(100_000);
   });
 
-  it("archives every mart of the snapshot as CSV for Polish Excel, Parquet and Arrow", async () => {
+  it("publishes every mart of the snapshot as CSV for Polish Excel, Parquet and Arrow", async () => {
     const tables = await runQuery(
       "select table_name from information_schema.tables where table_schema = 'marts' and table_name <> 'partition_status'",
       { columns: ["table_name"] },
     );
     expect([...MARTS].sort()).toEqual(tables.rows.map((r) => r.table_name).sort());
 
-    const r = runLoader("marts.tar.ts", data);
-    expect(r.status, r.stderr).toBe(0);
-    const members = new Map<string, Buffer>();
-    for (let offset = 0; offset + 512 <= r.stdout.length; ) {
-      const header = r.stdout.subarray(offset, offset + 512);
-      const name = header.subarray(0, 100).toString().replace(/\0.*$/s, "");
-      if (!name) break;
-      const size = Number.parseInt(header.subarray(124, 136).toString(), 8);
-      members.set(name, r.stdout.subarray(offset + 512, offset + 512 + size));
-      offset += 512 + Math.ceil(size / 512) * 512;
-    }
+    const published = await publishDashboardData();
+    const members = new Map<string, Buffer>(
+      readdirSync(join(published.dir, "marts")).map((f) => [
+        f,
+        readFileSync(join(published.dir, "marts", f)),
+      ]),
+    );
     expect([...members.keys()].sort()).toEqual(
       MARTS.flatMap((m) => [`${m}.arrow`, `${m}.csv`, `${m}.parquet`]).sort(),
     );
@@ -455,7 +453,7 @@ describe("data loaders on a freshly published snapshot", () => {
     );
   });
 
-  it("gives Porównanie a list of series and one compact file per series, without quotes", () => {
+  it("gives Porównanie a list of series and one file per series, without quotes", async () => {
     const index = json("compare.json", data) as {
       centres: { centre_id: string }[];
       series: { slug: string; metric_id: string; cities: number }[];
@@ -463,34 +461,22 @@ describe("data loaders on a freshly published snapshot", () => {
     expect(index.centres.length).toBe(4);
     const families = index.series.find((s) => s.slug === "families_assisted");
     expect(families?.cities).toBeGreaterThanOrEqual(1);
-    const tar = runLoader("series.tar.ts", data);
-    expect(tar.stderr).toBe("");
-    expect(tar.status).toBe(0);
-    const body = tar.stdout.toString("latin1");
+    const published = await publishDashboardData();
+    const body = readFileSync(join(published.dir, "series", "year", "families_assisted.json"), "utf8");
     expect(body).not.toContain("quote");
-    expect(body).toContain("year/families_assisted.json");
-    const wroclaw = index.centres.findIndex((c) => c.centre_id === "wroclaw");
-    expect(body).toContain(`[${wroclaw},0,10309]`); // flags, corrected and as_of_date at their defaults
+    const file = JSON.parse(body) as { rows: { centre_id: string; year: number; value: number | null }[] };
+    expect(file.rows).toContainEqual(expect.objectContaining({ centre_id: "wroclaw", value: 10309 }));
+    for (const r of file.rows) expect(index.centres.map((c) => c.centre_id)).toContain(r.centre_id);
     // each figure's rate per 10,000 residents comes from marts.rates, with its formula and population source:
     // Wrocław 2013 has the report's own population (631 235, year assumed), the other cities none (null)
-    const member = (name: string) => {
-      const at = tar.stdout.indexOf(Buffer.from(name));
-      const size = Number.parseInt(tar.stdout.subarray(at + 124, at + 136).toString(), 8);
-      return JSON.parse(tar.stdout.subarray(at + 512, at + 512 + size).toString("utf8"));
-    };
-    const assistants = member("year/families_with_family_assistant--wma.json") as {
-      rates: (number | null)[];
-      rate_texts: string[];
-      rows: number[][];
-      periods: { period_id: string }[];
-    };
-    const i2013 = assistants.rows.findIndex((r) => assistants.periods[r[1] as number]?.period_id === "2013");
-    expect(assistants.rates[i2013]).toBeCloseTo((90 / 631235) * 10000, 9);
-    expect(assistants.rate_texts).toContainEqual(
-      expect.stringMatching(/^90 \/ 631 235 × 10 000 \(ludność: sprawozdanie/),
-    );
-    const katowice = member("year/families_with_family_assistant.json") as { rates?: unknown };
-    expect(katowice.rates).toBeUndefined(); // no population for any city's total: nothing invented
+    type RatedRow = { centre_id: string; period_id: string; rate_per_10k: number | null; rate_note: string | null };
+    const seriesOf = (name: string) =>
+      JSON.parse(readFileSync(join(published.dir, "series", "year", name), "utf8")) as { rows: RatedRow[] };
+    const wma = seriesOf("families_with_family_assistant--wma.json").rows.find((r) => r.period_id === "2013");
+    expect(wma?.rate_per_10k).toBeCloseTo((90 / 631235) * 10000, 9);
+    expect(wma?.rate_note).toMatch(/^90 \/ 631 235 × 10 000 \(ludność: sprawozdanie/);
+    // no population for any city's total: nothing invented
+    for (const r of seriesOf("families_with_family_assistant.json").rows) expect(r.rate_per_10k).toBeNull();
   });
 
   it("gives Rodziny one centre's reasons per file, each with the id of its figure", () => {
@@ -523,20 +509,35 @@ describe("data loaders on a freshly published snapshot", () => {
     expect(Object.values(q.flags).every((n) => n > 0 && n <= q.figures)).toBe(true);
   });
 
-  it("gives the Framework one city page per centre", async () => {
+  it("publishes one file per centre beside the site, then rewrites only what changed", async () => {
     const config = (await import("../observablehq.config.ts")).default;
+    expect(config.pages.map((p) => p.path)).toContain("/miasto"); // one template, no page per centre
+    expect(config.globalStylesheets).toEqual([]);
     const centres = json("centres.json", data) as { centre_id: string }[];
     const series = json("compare.json", data) as { series: { slug: string; kinds: string[] }[] };
-    expect([...config.dynamicPaths].sort()).toEqual(
-      [
-        ...centres.map((c) => `/miasto/${c.centre_id}`),
-        ...centres.map((c) => `/data/centre/${c.centre_id}.json`),
-        ...series.series.flatMap((s) => s.kinds.map((k) => `/data/series/${k}/${s.slug}.json`)),
-        ...centres.map((c) => `/data/reasons/${c.centre_id}.json`), // ≤ PAGE_CENTRES: all four here
-        ...centres.map((c) => `/data/quality/${c.centre_id}.json`),
-        "/data/quality/_.json",
-      ].sort(),
-    );
-    expect(config.globalStylesheets).toEqual([]);
+    const first = await publishDashboardData();
+    const base = variantDir("internal");
+    expect((await readPointer(base))?.buildId).toBe(first.buildId);
+    for (const c of centres) {
+      expect(existsSync(join(first.dir, "centre", `${c.centre_id}.json`))).toBe(true);
+      expect(existsSync(join(first.dir, "quality", `${c.centre_id}.json`))).toBe(true);
+      expect(existsSync(join(first.dir, "reasons", `${c.centre_id}.json`))).toBe(true); // ≤ PAGE_CENTRES: all four
+    }
+    for (const s of series.series)
+      for (const k of s.kinds) expect(existsSync(join(first.dir, "series", k, `${s.slug}.json`))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(first.dir, "manifest.json"), "utf8"));
+    expect(manifest.snapshot.path).toBe(join(data, "warehouse", "published.duckdb"));
+    expect(Object.keys(manifest.fingerprints.centres).sort()).toEqual(centres.map((c) => c.centre_id).sort());
+
+    // the same snapshot again: the per-centre, series and mart files are the previous build's (hard links)
+    const second = await publishDashboardData();
+    expect(second.buildId).not.toBe(first.buildId);
+    expect((await readPointer(base))?.buildId).toBe(second.buildId);
+    expect(second.linked).toBeGreaterThan(second.written);
+    const wroclaw = (dir: string) => statSync(join(dir, "centre", "wroclaw.json")).ino;
+    expect(wroclaw(second.dir)).toBe(wroclaw(first.dir));
+    // the page summaries are always written anew
+    const overview = (dir: string) => statSync(join(dir, "overview.json")).ino;
+    expect(overview(second.dir)).not.toBe(overview(first.dir));
   });
 });

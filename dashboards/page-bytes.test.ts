@@ -41,4 +41,44 @@ registerFile("./data/overview.json", {"name":"./data/overview.json","mimeType":"
     expect((await pageBytes(site, "/miasto/wroclaw")).files).toHaveLength(1);
     await expect(pageBytes(site, "/nie-ma")).rejects.toThrow(/no built page/);
   });
+
+  it("counts the published data a page fetches by name, from the current data build beside the site", async () => {
+    const root = mkdtempSync(join(tmpdir(), "obs-page-bytes-data-"));
+    try {
+      const pages = join(root, "site");
+      const build = join(root, "data", "internal", "20261203T120000000Z-1");
+      mkdirSync(join(build, "centre"), { recursive: true });
+      mkdirSync(pages, { recursive: true });
+      writeFileSync(
+        join(root, "data", "internal", "current.json"),
+        JSON.stringify({
+          buildId: "20261203T120000000Z-1",
+          public: false,
+          publishedAt: "2026-12-03T12:00:00Z",
+          warehousePublishedAt: "2026-12-03T12:00:00Z",
+        }),
+      );
+      writeFileSync(join(build, "overview.json"), "x".repeat(500));
+      writeFileSync(join(build, "centres.json"), "c".repeat(50));
+      writeFileSync(join(build, "centre", "wroclaw.json"), "w".repeat(700));
+      const page = (body: string) => `<html><head><script type="module">${body}</script></head></html>`;
+      writeFileSync(join(pages, "index.html"), page('const overview = await loadData("overview.json");'));
+      writeFileSync(
+        join(pages, "miasto.html"),
+        page(
+          'const d = await loadData("centre/" + id + ".json"); const all = await loadData("centres.json");',
+        ),
+      );
+      const front = await pageBytes(pages, "/");
+      expect(front.files.filter((f) => f.kind === "data").map((f) => f.path)).toEqual(["data/overview.json"]);
+      expect(front.data_bytes).toBe(500);
+      const city = await pageBytes(pages, "/miasto?c=wroclaw");
+      expect(city.files.filter((f) => f.kind === "data").map((f) => f.path)).toEqual([
+        "data/centre/wroclaw.json",
+      ]);
+      expect((await pageBytes(pages, "/miasto")).data_bytes).toBe(50); // the list of centres
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

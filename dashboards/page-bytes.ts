@@ -1,6 +1,8 @@
 // What a built page transfers: the page's HTML plus every file it references — stylesheets, module
 // scripts and their preloads (the Framework lists every static import as a modulepreload), and the data
-// files its FileAttachments register — counted raw and gzip-compressed (as `npm run dashboards` and any
+// files it fetches from the data published beside the site (every `loadData("<name>")` with a fixed
+// name in the page's code, read from the current data build; a city page /miasto?c=<id> also its
+// centre/<id>.json) — counted raw and gzip-compressed (as `npm run dashboards` and any
 // real web server send them). Files fetched only on demand (a wasm a worker loads, a download link) are
 // not part of the page's load and are not counted.
 //
@@ -55,19 +57,33 @@ export function referencedFiles(html: string): { ref: string; kind: PageFile["ki
   // static imports in the page's inline module script (the client, components)
   for (const m of html.matchAll(/\bimport\b[^"']*["'](\.{1,2}\/[^"']+\.js)["']/g))
     out.set(m[1] as string, "script");
+  // the published data the page's code fetches by a fixed name (components/published-data.ts)
+  for (const m of html.matchAll(/\bloadData\(\s*"([^"$]+)"\s*\)/g)) out.set(`published-data:${m[1]}`, "data");
   for (const m of html.matchAll(/registerFile\(\s*"[^"]*",\s*(\{[^}]*\})/g)) {
     const path = /"path":"([^"]+)"/.exec(m[1] as string)?.[1];
     if (path) out.set(path, "data");
   }
   return [...out]
-    .filter(([ref]) => !/^(?:[a-z]+:)?\/\//i.test(ref) && !ref.startsWith("data:"))
+    .filter(([ref]) => !/^(?:[a-z-]+:)?\/\//i.test(ref) && !ref.startsWith("data:"))
     .map(([ref, kind]) => ({ ref, kind }));
+}
+
+/** The current build of the data published beside `site` (internal, else public); null when none. */
+async function publishedDataDir(site: string): Promise<string | null> {
+  const { readPointer } = await import("./publish-data.ts");
+  for (const variant of ["internal", "public"]) {
+    const base = join(dirname(resolve(site)), "data", variant);
+    const pointer = await readPointer(base);
+    if (pointer) return join(base, pointer.buildId);
+  }
+  return null;
 }
 
 /** Bytes a built page transfers on a cold load (raw and gzip), file by file. */
 export async function pageBytes(site: string, page = "/"): Promise<PageBytes> {
   const root = resolve(site);
-  const htmlPath = htmlFileOf(root, page);
+  const [pagePath, query] = page.split("?");
+  const htmlPath = htmlFileOf(root, pagePath ?? "/");
   const html = await readFile(htmlPath, "utf8");
   const files: PageFile[] = [];
   const count = async (path: string, kind: PageFile["kind"]) => {
@@ -81,7 +97,23 @@ export async function pageBytes(site: string, page = "/"): Promise<PageBytes> {
   };
   await count(htmlPath, "page");
   const seen = new Set<string>([htmlPath]);
-  for (const { ref, kind } of referencedFiles(html)) {
+  const refs = referencedFiles(html);
+  const centre = new URLSearchParams(query ?? "").get("c");
+  if (centre) refs.push({ ref: `published-data:centre/${centre}.json`, kind: "data" });
+  const dataDir = refs.some((r) => r.ref.startsWith("published-data:")) ? await publishedDataDir(root) : null;
+  for (const { ref, kind } of refs) {
+    if (ref.startsWith("published-data:")) {
+      const name = ref.slice("published-data:".length);
+      // the city page's list of centres is fetched only without a centre
+      if (centre && name === "centres.json") continue;
+      if (!dataDir) throw new Error(`${page} fetches ${name}, and no data is published beside ${root}`);
+      const path = join(dataDir, name);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const body = await readFile(path);
+      files.push({ path: `data/${name}`, kind, bytes: body.length, gzip_bytes: gzipSync(body).length });
+      continue;
+    }
     const path = normalize(join(dirname(htmlPath), decodeURIComponent(ref.split(/[?#]/)[0] as string)));
     if (seen.has(path) || !(path === root || path.startsWith(root + sep))) continue;
     seen.add(path);

@@ -227,4 +227,53 @@ describe("the dashboards server", () => {
       process.env.OBS_DATA_DIR = previous;
     }
   });
+
+  it("serves the data published beside the site: the pointer, a named build, the current one; public only off loopback", async () => {
+    const dashboards = mkdtempSync(join(tmpdir(), "obs-serve-data-"));
+    dirs.push(dashboards);
+    const root = join(dashboards, "site");
+    mkdirSync(root);
+    writeFileSync(join(root, "index.html"), INDEX);
+    writeFileSync(join(root, BUILD_INFO_FILE), JSON.stringify({ sourceHash: "abc", siteBuildId: "abc-1" }));
+    const publish = (variant: string, buildId: string, body: string) => {
+      const dir = join(dashboards, "data", variant, buildId);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "overview.json"), body);
+      writeFileSync(
+        join(dashboards, "data", variant, "current.json"),
+        JSON.stringify({
+          buildId,
+          public: variant === "public",
+          publishedAt: "2026-12-03T12:00:00Z",
+          warehousePublishedAt: "2026-12-03T12:00:00Z",
+        }),
+      );
+    };
+    publish("internal", "20261203T120000000Z-1", '{"who":"internal"}');
+    const local = await start(root);
+    const get = (url: string, path: string) => ask(url, { host: new URL(url).host, path });
+    expect(JSON.parse((await get(local.url, "/data/current.json")).body).buildId).toBe(
+      "20261203T120000000Z-1",
+    );
+    expect((await get(local.url, "/data/overview.json")).body).toBe('{"who":"internal"}');
+    expect((await get(local.url, "/data/20261203T120000000Z-1/overview.json")).body).toBe(
+      '{"who":"internal"}',
+    );
+    expect((await get(local.url, "/data/20261203T120000000Z-9/overview.json")).status).toBe(404);
+    const moved = await get(local.url, "/miasto/wroclaw");
+    expect([moved.status, moved.headers.location]).toEqual([301, "/miasto?c=wroclaw"]);
+
+    // off loopback: the internal data is never served; once public data is published, that one is
+    const open = await start(root, { host: "0.0.0.0", internal: false, log: () => {} });
+    const port = new URL(open.url).port;
+    const offLoopback = (path: string) =>
+      ask(`http://127.0.0.1:${port}`, { host: `127.0.0.1:${port}`, path });
+    expect((await offLoopback("/")).status).toBe(503);
+    const hidden = await offLoopback("/data/overview.json");
+    expect([hidden.status, hidden.body.includes("internal")]).toEqual([404, false]);
+    publish("public", "20261203T130000000Z-2", '{"who":"public"}');
+    expect((await offLoopback("/")).status).toBe(200);
+    expect((await offLoopback("/data/overview.json")).body).toBe('{"who":"public"}');
+    expect(JSON.parse((await offLoopback("/data/current.json")).body).public).toBe(true);
+  });
 });

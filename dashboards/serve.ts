@@ -3,19 +3,26 @@
 // but files under the site directory, GET and HEAD only, and only to the Host names of the address it
 // listens on: a page on another site cannot read it through a DNS name rebound to 127.0.0.1.
 //
-// On loopback (the default) it serves whichever build is there. On any other address it warns, and
-// serves only a public build (`npm run build -- --public`: small counts hidden), unless the internal
-// one is asked for explicitly (OBS_SERVE_INTERNAL=1 or --serve-internal).
+// The site holds no data: /data/… is answered from the data published with the warehouse
+// ($OBS_DATA_DIR/dashboards/data/<variant>/, dashboards/publish-data.ts): /data/current.json is the
+// current build of the data, /data/<build-id>/<file> a file of that build (never changes: cached), and
+// /data/<file> the current build's file (download links). The old city addresses /miasto/<id> redirect
+// to the one city page template, /miasto?c=<id>.
+//
+// On loopback (the default) it serves the internal data when there is some, else the public. On any
+// other address it warns, and serves only the public data (`npm run build -- --public`: small counts
+// hidden), unless the internal one is asked for explicitly (OBS_SERVE_INTERNAL=1 or --serve-internal).
 import { type FileHandle, open, readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { type AddressInfo, isIP } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
-import { extname, join, normalize, sep } from "node:path";
+import { dirname, extname, join, normalize, sep } from "node:path";
 import { pipeline } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { dataPaths } from "../lib/config.ts";
+import { type DataPointer, POINTER_FILE, readPointer } from "./publish-data.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -32,7 +39,14 @@ const TYPES: Record<string, string> = {
 
 /** What dashboards/build.ts writes into every site it builds; never served (a dot file). */
 export const BUILD_INFO_FILE = ".obs-build.json";
-export const BuildInfo = z.object({ public: z.boolean(), builtAt: z.string().optional() });
+export const BuildInfo = z.object({
+  /** Sites built before the data was published apart (they held the data): public or internal. */
+  public: z.boolean().optional(),
+  /** The hash of the code the site was built from (dashboards/build.ts siteSourceHash). */
+  sourceHash: z.string().optional(),
+  siteBuildId: z.string().optional(),
+  builtAt: z.string().optional(),
+});
 export type BuildInfo = z.infer<typeof BuildInfo>;
 
 /** The build in `root`: public or internal; null when it says nothing (a site built before this file existed). */
@@ -132,6 +146,8 @@ export interface ServeOptions {
   notBuilt?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Where the warning about a non-loopback address and a failed read go (default: stderr). */
   log?: (line: string) => void;
+  /** The published data ($OBS_DATA_DIR/dashboards/data, holding internal/ and public/); default: beside `root`. */
+  dataRoot?: string;
 }
 
 const text = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
@@ -179,6 +195,34 @@ export async function serveSite(
       .map((h) => h.trim())
       .filter(Boolean);
   let allowed = new Set<string>();
+  const dataRoot = opts.dataRoot ?? join(dirname(root), "data");
+  const publicOnly = !loopback && !internal;
+
+  /** The data this server shows: public only off loopback; else internal when published, else public. */
+  const currentData = async (): Promise<{ dir: string; pointer: DataPointer } | null> => {
+    for (const variant of publicOnly ? ["public"] : ["internal", "public"]) {
+      const dir = join(dataRoot, variant);
+      const pointer = await readPointer(dir);
+      if (pointer) return { dir, pointer };
+    }
+    return null;
+  };
+
+  /** /data/… : the pointer, a file of a named build, or a file of the current build. */
+  const dataFile = async (path: string): Promise<{ file: OpenFile | null; immutable: boolean }> => {
+    const data = await currentData();
+    // no data published apart: a site from before held its data itself (site/data/…)
+    if (!data) return { file: await openSiteFile(root, path), immutable: false };
+    const rest = path.slice("/data/".length);
+    if (rest === POINTER_FILE)
+      return { file: await openSiteFile(data.dir, `/${POINTER_FILE}`), immutable: false };
+    const [first, ...others] = rest.split("/");
+    if (first && /^[0-9TZ]+-\d+$/.test(first) && others.length > 0) {
+      const file = await openSiteFile(join(data.dir, first), `/${others.join("/")}`);
+      return { file, immutable: true };
+    }
+    return { file: await openSiteFile(join(data.dir, data.pointer.buildId), `/${rest}`), immutable: false };
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requested = String(req.headers.host ?? "").toLowerCase();
@@ -204,16 +248,26 @@ export async function serveSite(
       text(res, 400, "Niepoprawny adres.\n");
       return;
     }
-    const file = await openSiteFile(root, path);
-    const target = file ?? (await openSiteFile(root, "/404"));
+    const oldCityPage = /^\/miasto\/([a-z0-9_-]+)\/?$/.exec(path);
+    if (oldCityPage) {
+      res.writeHead(301, { location: `/miasto?c=${oldCityPage[1]}`, "cache-control": "no-cache" });
+      res.end();
+      return;
+    }
+    const isData = path.startsWith("/data/");
+    const data = isData ? await dataFile(path) : null;
+    const file = isData ? (data?.file ?? null) : await openSiteFile(root, path);
+    const target = file ?? (isData ? null : await openSiteFile(root, "/404"));
     if (!target) {
       text(res, 404, "Nie znaleziono\n");
       return;
     }
     let streaming = false;
     try {
-      // Checked after the file is open: a site swapped in meanwhile is judged by its own build note.
-      if (!loopback && !internal && (await readBuildInfo(root))?.public !== true) {
+      // Off loopback only public data is served: without any, nothing is (a site from before the data was
+      // published apart holds it itself, so it is judged by its own build note, read after the file is open).
+      const site = publicOnly ? await readBuildInfo(root) : null;
+      if (publicOnly && (site?.public === false || (site?.public === undefined && !(await currentData())))) {
         res.writeHead(503, {
           "content-type": "text/html; charset=utf-8",
           "cache-control": "no-cache",
@@ -225,9 +279,10 @@ export async function serveSite(
       const headers: Record<string, string | number> = {
         "content-type": TYPES[extname(target.path)] ?? "application/octet-stream",
         // hashed assets (/_node, /_file, /_import, /_observablehq) never change; pages and data do
-        "cache-control": /\/_(node|file|import|observablehq)\//.test(path)
-          ? "public, max-age=31536000, immutable"
-          : "no-cache",
+        "cache-control":
+          /\/_(node|file|import|observablehq)\//.test(path) || data?.immutable
+            ? "public, max-age=31536000, immutable"
+            : "no-cache",
         vary: "accept-encoding",
       };
       const status = file ? 200 : 404;

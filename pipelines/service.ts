@@ -10,6 +10,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Runner, run } from "graphile-worker";
+import { readPointer, variantDir } from "../dashboards/publish-data.ts";
 import { internalByDefault, isLoopback, readBuildInfo } from "../dashboards/serve.ts";
 import { dataPaths } from "../lib/config.ts";
 import { describeOutcome, type Log } from "./context.ts";
@@ -135,9 +136,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // Catch-up: everything known but not yet published is loaded; the inbox is looked at once.
   await pipeline.addJob("discover_documents", { catchUp: true });
   await pipeline.addJob("check_freshness", {});
-  // Served publicly but the site there is not a public build: build one now, not at the next publish.
+  // Served publicly but no public data is published there (or the site is an old internal build that held
+  // its data): publish it now, not at the next publish.
   const site = join(paths.dashboards, "site");
-  if (publicOnly && opts.dashboards && existsSync(paths.published) && !(await readBuildInfo(site))?.public)
+  const noPublicData = !(await readPointer(variantDir("public", paths.dashboards)));
+  if (
+    publicOnly &&
+    opts.dashboards &&
+    existsSync(paths.published) &&
+    (noPublicData || (await readBuildInfo(site))?.public === false)
+  )
     await pipeline.addJob("build_dashboards", {});
 
   // The inbox watcher: a drop is seen at once (the every-minute cron line is the safety net).

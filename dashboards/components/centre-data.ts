@@ -1,9 +1,10 @@
-// One centre's data file (data/centre/<centre_id>.json, written by data/centre/[centre].json.ts): the city
-// page loads it as a FileAttachment; other pages fetch it only when a reader asks "skąd ta liczba?", so no
-// page ships the figures (and quotes) of every centre.
+// One centre's data file (centre/<centre_id>.json in the published data, written by
+// data/centre/[centre].json.ts): the city page loads it; other pages fetch it only when a reader asks
+// "skąd ta liczba?", so no page ships the figures (and quotes) of every centre.
 import { html } from "htl";
 import type { Observation } from "./figures.js";
 import { placeCard, provenance } from "./provenance.js";
+import { loadData } from "./published-data.js";
 
 export interface CentreDocument {
   document_id: string;
@@ -53,51 +54,38 @@ export function figuresOf(data: CentreData): Observation[] {
   });
 }
 
-const loaded = new Map<string, Promise<unknown>>();
-
 /**
- * Fetch a JSON file the build copies to the site under a fixed name (observablehq.config.ts dynamicPaths:
- * data/centre/<id>.json, data/series/<slug>.json), once per page. Components are served from
- * <site>/_import/components/, so the site root is two levels up.
+ * One published JSON file of the dashboards' data (centre/<id>.json, series/<kind>/<slug>.json,
+ * reasons/<id>.json, quality/<id>.json), once per page: components/published-data.ts.
  */
-export function siteJson<T>(path: string): Promise<T> {
-  let p = loaded.get(path) as Promise<T> | undefined;
-  if (!p) {
-    p = fetch(new URL(`../../${path}`, import.meta.url)).then((r) => {
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      return r.json() as Promise<T>;
-    });
-    loaded.set(path, p);
-    p.catch(() => loaded.delete(path));
-  }
-  return p;
-}
+export const siteJson = <T>(path: string): Promise<T> => loadData<T>(path.replace(/^data\//, ""));
 
 /** One centre's file: its figures with provenance, documents, norms and findings. */
 export const loadCentre = (centreId: string) =>
   siteJson<CentreData>(`data/centre/${encodeURIComponent(centreId)}.json`);
 
-/** One series (metric × breakdown) and kind of period across centres, compact (data/series.tar.ts). */
+/** One series (metric × breakdown) and kind of period across centres (data/series-files.ts). */
 export interface SeriesFile {
   slug: string;
   kind: string;
   metric_id: string;
   breakdown: string | null;
-  periods: {
+  rows: {
+    centre_id: string;
+    centre_name: string;
     period_id: string;
     period_kind: string;
     year: number;
     period_label: string;
+    value: number | null;
+    flags: string[];
+    is_corrected: boolean;
     as_of_date: string | null;
+    /** the figure's rate per 10,000 residents (marts.rates); null where no population of its date exists */
+    rate_per_10k: number | null;
+    /** the rate's formula and population source ("291 / 293 000 × 10 000 (ludność: …)") */
+    rate_note: string | null;
   }[];
-  flagsets: string[][];
-  /** [centre index, period index, value, flag-set index = 0, corrected 0/1 = 0, as_of_date = the period's] */
-  rows: [number, number, number | null, number?, number?, (string | null)?][];
-  /** each row's rate per 10,000 residents (marts.rates), aligned with rows; absent when none has one */
-  rates?: (number | null)[];
-  /** each row's index in rate_texts: the rate's formula and population source ("291 / 293 000 × 10 000 (…)") */
-  rate_notes?: (number | null)[];
-  rate_texts?: string[];
 }
 
 /** One centre's reasons for assistance (data/reasons/[centre].json.ts). */
@@ -107,24 +95,9 @@ export const loadReasons = (centreId: string) =>
 export const loadSeries = (slug: string, kind: string) =>
   siteJson<SeriesFile>(`data/series/${encodeURIComponent(kind)}/${encodeURIComponent(slug)}.json`);
 
-/** A series file's rows as figures: centre, period, value, flags, corrected, as_of_date. */
-export function seriesRows(file: SeriesFile, centres: { centre_id: string; name_pl: string }[]) {
-  return file.rows.map(([c, p, value, f = 0, corrected = 0, ...asOf], i) => {
-    const period = file.periods[p] as SeriesFile["periods"][number];
-    return {
-      centre_id: centres[c]?.centre_id as string,
-      centre_name: centres[c]?.name_pl as string,
-      ...period,
-      metric_id: file.metric_id,
-      breakdown: file.breakdown,
-      value,
-      flags: file.flagsets[f] ?? [],
-      is_corrected: corrected === 1,
-      as_of_date: asOf.length > 0 ? (asOf[0] ?? null) : period.as_of_date,
-      rate_per_10k: file.rates?.[i] ?? null,
-      rate_note: file.rate_texts?.[file.rate_notes?.[i] ?? -1] ?? null,
-    };
-  });
+/** A series file's rows as figures: centre, period, value, flags, corrected, as_of_date, rate per 10,000. */
+export function seriesRows(file: SeriesFile, _centres?: { centre_id: string; name_pl: string }[]) {
+  return file.rows.map((r) => ({ ...r, metric_id: file.metric_id, breakdown: file.breakdown }));
 }
 
 /** Which figure(s) a number on a page was read from: its centre, period, metric, breakdown (and line). */

@@ -1,11 +1,10 @@
 // Shared code of the data loaders: open the published snapshot read-only, run one query, fail loudly,
 // write one file to stdout. Loaders never read the file a pipeline build writes.
 
-import { Buffer } from "node:buffer";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type * as Arrow from "apache-arrow";
 import { dataPaths } from "../../lib/config.ts";
@@ -49,7 +48,28 @@ export interface QueryResult {
   rows: Row[];
 }
 
+/**
+ * The connection of a publish in progress (dashboards/publish-data.ts): every loader it runs reads one
+ * pinned snapshot through one connection, instead of opening the file per loader and per centre.
+ */
+let publishConnection: DuckDBConnection | null = null;
+
+/** Run `fn` with every loader's query on `connection` (one publish at a time per process). */
+export async function withPublishConnection<T>(
+  connection: DuckDBConnection,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (publishConnection) throw new Error("a dashboards data publish is already running in this process");
+  publishConnection = connection;
+  try {
+    return await fn();
+  } finally {
+    publishConnection = null;
+  }
+}
+
 export async function withSnapshot<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  if (publishConnection) return fn(publishConnection);
   const path = snapshotPath();
   if (!existsSync(path)) throw new Error(`no published warehouse at ${path}; run \`npm run refresh\` first`);
   const instance = await DuckDBInstance.create(path, {
@@ -104,12 +124,32 @@ export async function runQuery(
   return connection ? run(connection) : withSnapshot(run);
 }
 
+export type LoaderMain = () => Promise<string | Uint8Array>;
+export type CentreLoaderMain = (
+  connection: DuckDBConnection,
+  centreId: string,
+) => Promise<string | Uint8Array>;
+
 /**
- * The body of a loader: run `main`, write what it returns to stdout. A failure prints one line naming the
- * loader and exits 1, so `observable build` stops with the reason instead of publishing an empty chart.
+ * The loaders, by the file they write (its name relative to dashboards/data, e.g. "overview.json"), as
+ * they register when imported: the publish step (dashboards/publish-data.ts) imports every loader module
+ * and writes what each returns into the published data directory. Run as a script (`tsx
+ * dashboards/data/overview.json.ts`), a loader writes its file to stdout instead, as before.
  */
-export async function runLoader(loaderUrl: string, main: () => Promise<string | Uint8Array>): Promise<void> {
-  const name = basename(new URL(loaderUrl).pathname);
+export const LOADERS = new Map<string, LoaderMain>();
+/** The per-centre loaders (data/<dir>/[centre].json.ts), by directory: "centre", "quality", "reasons". */
+export const CENTRE_LOADERS = new Map<string, CentreLoaderMain>();
+
+const isScript = (loaderUrl: string) =>
+  Boolean(process.argv[1]) && fileURLToPath(loaderUrl) === process.argv[1];
+const DATA_DIR = fileURLToPath(new URL("./", import.meta.url));
+const outputName = (loaderUrl: string) =>
+  fileURLToPath(loaderUrl)
+    .slice(DATA_DIR.length)
+    .replace(/\.(ts|js)$/, "");
+
+async function writeStdout(loaderUrl: string, main: LoaderMain): Promise<void> {
+  const name = basename(decodeURIComponent(new URL(loaderUrl).pathname));
   try {
     const out = await main();
     await new Promise<void>((resolve, reject) =>
@@ -119,6 +159,35 @@ export async function runLoader(loaderUrl: string, main: () => Promise<string | 
     process.stderr.write(`loader ${name} failed: ${(e as Error).message} (snapshot: ${snapshotPath()})\n`);
     process.exit(1);
   }
+}
+
+/**
+ * The body of a loader: registered for the publish step when imported; run as a script, `main`'s output
+ * goes to stdout and a failure prints one line naming the loader and exits 1.
+ */
+export async function runLoader(loaderUrl: string, main: LoaderMain): Promise<void> {
+  if (!isScript(loaderUrl)) {
+    LOADERS.set(outputName(loaderUrl), main);
+    return;
+  }
+  await writeStdout(loaderUrl, main);
+}
+
+/** A per-centre loader (data/<dir>/[centre].json.ts); as a script it takes --centre <centre_id>. */
+export async function runCentreLoader(loaderUrl: string, main: CentreLoaderMain): Promise<void> {
+  if (!isScript(loaderUrl)) {
+    CENTRE_LOADERS.set(outputName(loaderUrl).replace(/\/\[centre\]\.json$/, ""), main);
+    return;
+  }
+  const { values } = parseArgs({ options: { centre: { type: "string" } }, strict: false });
+  const centreId = String(values.centre ?? "");
+  await writeStdout(loaderUrl, () => withSnapshot((c) => main(c, centreId)));
+}
+
+/** A centre id as the loaders accept it (it names a file and goes into SQL as a literal). */
+export function checkCentreId(centreId: string): string {
+  if (!/^[a-z0-9_-]+$/.test(centreId)) throw new Error(`no or malformed --centre (centre id): ${centreId}`);
+  return centreId;
 }
 
 /** A JSON loader: one query, its rows as an array of objects. */
@@ -141,19 +210,12 @@ export async function selectMart(mart: Mart, connection?: DuckDBConnection): Pro
   });
 }
 
-// --- Parquet: DuckDB writes it natively (to a temporary file, then stdout) ----------------------------
+// --- Parquet: written from the Arrow IPC stream in Node (parquet-wasm), no file path handed to SQL --------
 
-export async function martParquet(mart: Mart, connection: DuckDBConnection): Promise<Uint8Array> {
-  const dir = await mkdtemp(join(tmpdir(), "obs-parquet-"));
-  const file = join(dir, `${mart}.parquet`);
-  try {
-    await connection.run(
-      `copy (select * from marts.${mart}) to '${file}' (format parquet, compression zstd)`,
-    );
-    return new Uint8Array(await readFile(file));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+export async function toParquet(arrowIpc: Uint8Array): Promise<Uint8Array> {
+  const { Table, writeParquet, WriterPropertiesBuilder, Compression } = await import("parquet-wasm/node");
+  const properties = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
+  return writeParquet(Table.fromIPCStream(arrowIpc), properties);
 }
 
 // --- Arrow IPC for duckdb-wasm (DuckDB has no native Arrow output here) -------------------------------
@@ -196,36 +258,4 @@ export async function toArrowIpc({ columns, types, rows }: QueryResult): Promise
     }),
   );
   return A.tableToIPC(new A.Table(vectors), "stream");
-}
-
-// --- A tar archive (ustar), so one loader can write every mart in every format -----------------------
-
-function tarHeader(name: string, size: number): Uint8Array {
-  const header = new Uint8Array(512);
-  const put = (text: string, offset: number, length: number) =>
-    header.set(new TextEncoder().encode(text).subarray(0, length), offset);
-  const octal = (n: number, length: number) => `${n.toString(8).padStart(length - 1, "0")}\0`;
-  if (name.length > 100) throw new Error(`tar member name too long: ${name}`);
-  put(name, 0, 100);
-  put(octal(0o644, 8), 100, 8);
-  put(octal(0, 8), 108, 8);
-  put(octal(0, 8), 116, 8);
-  put(octal(size, 12), 124, 12);
-  put(octal(Math.floor(Date.now() / 1000), 12), 136, 12);
-  put("        ", 148, 8); // checksum is computed with its own field as spaces
-  put("0", 156, 1);
-  put("ustar\0", 257, 6);
-  put("00", 263, 2);
-  const sum = header.reduce((a, b) => a + b, 0);
-  put(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8);
-  return header;
-}
-
-export function toTar(files: { name: string; data: Uint8Array }[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  for (const { name, data } of files) {
-    parts.push(tarHeader(name, data.length), data, new Uint8Array((512 - (data.length % 512)) % 512));
-  }
-  parts.push(new Uint8Array(1024));
-  return Buffer.concat(parts);
 }

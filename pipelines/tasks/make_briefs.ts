@@ -8,14 +8,14 @@ import { defineTask } from "../context.ts";
 /** What a brief was made from: when it no longer matches, the centre's figures or its page changed. */
 const Made = z.object({ fingerprint: z.string(), madeAt: z.string() });
 
-/** Every file of the built site that decides one centre's page: the page and the centre's data files. */
-async function fingerprintOf(site: string, centreId: string): Promise<string> {
+/**
+ * What decides one centre's brief: the city page of the site (one template for every centre) and the
+ * centre's file in the current published data (dashboards/publish-data.ts).
+ */
+async function fingerprintOf(site: string, data: string, centreId: string): Promise<string> {
   const hash = createHash("sha256");
-  hash.update(await readFile(join(site, "miasto", `${centreId}.html`)));
-  const files = (await readdir(site, { recursive: true })) as string[];
-  const own = new RegExp(`(^|/)${centreId.replace(/[^a-z0-9-]/g, "")}\\.([0-9a-f]+\\.)?json$`);
-  for (const f of files.filter((f) => own.test(f)).sort())
-    hash.update(f).update(await readFile(join(site, f)));
+  hash.update(await readFile(join(site, "miasto.html")));
+  hash.update(await readFile(join(data, "centre", `${centreId}.json`)));
   return hash.digest("hex");
 }
 
@@ -29,18 +29,27 @@ export default defineTask({
   async run(_payload, ctx) {
     const { briefsDir, makeBrief } = await import("../../dashboards/brief.ts");
     const { launchChromium } = await import("../../tests/browser/chromium.ts");
+    const { readPointer, variantDir } = await import("../../dashboards/publish-data.ts");
     const site = join(dataPaths().dashboards, "site");
     const dir = briefsDir();
     await mkdir(dir, { recursive: true });
-    const centres = (await readdir(join(site, "miasto")))
-      .filter((f) => f.endsWith(".html"))
+    // the briefs print what the site serves on loopback: the internal data's current build
+    const internal = variantDir("internal");
+    const pointer = await readPointer(internal);
+    if (pointer === null) {
+      ctx.log("Briefs: no dashboards data published yet; nothing to print");
+      return { made: [], kept: [], dir };
+    }
+    const data = join(internal, pointer.buildId);
+    const centres = (await readdir(join(data, "centre")))
+      .filter((f) => f.endsWith(".json"))
       .map((f) => f.slice(0, -5));
     const made: string[] = [];
     const kept: string[] = [];
     const browser = await launchChromium();
     try {
       for (const centreId of centres) {
-        const fingerprint = await fingerprintOf(site, centreId);
+        const fingerprint = await fingerprintOf(site, data, centreId);
         const record = join(dir, `${centreId}.json`);
         const previous = Made.safeParse(JSON.parse(await readFile(record, "utf8").catch(() => "null")));
         const pdf = join(dir, `${centreId}.pdf`);

@@ -22,9 +22,10 @@ export default defineTask({
       seconds: startedAt ? (Date.now() - startedAt) / 1000 : 0,
     };
     ctx.events.emit("published", summary);
-    await enqueue(helpers.addJob, "check_freshness", {});
-    // Queued also when this process does not build dashboards: the service picks it up.
+    // The dashboards' data first (the pages show the report once it is published, issue 13: ≤ 10 s);
+    // queued also when this process does not build dashboards: the service picks it up.
     await enqueue(helpers.addJob, "build_dashboards", {});
+    await enqueue(helpers.addJob, "check_freshness", {});
     return { ...summary, buildPath, currentDocuments: current };
   },
 });

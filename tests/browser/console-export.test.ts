@@ -79,7 +79,10 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
     });
     expect(build.status, build.stderr).toBe(0);
     site = join(data, "dashboards", "site");
-    cities = readdirSync(join(site, "miasto")).map((f) => f.replace(/\.html$/, ""));
+    // the centres of the current published data (one city page template serves them all)
+    const published = join(data, "dashboards", "data", "internal");
+    const { buildId } = JSON.parse(readFileSync(join(published, "current.json"), "utf8")) as { buildId: string };
+    cities = readdirSync(join(published, buildId, "centre")).map((f) => f.replace(/\.json$/, ""));
     ({ server, url: origin } = await serveSite(site));
   }, 1_200_000);
 
@@ -275,7 +278,7 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
     expect(cities.length).toBeGreaterThanOrEqual(4);
     for (const city of cities) {
       // nothing on the print-media page sticks out of the printable width
-      const { page } = await open(`/miasto/${city}`, { width: PRINTABLE_WIDTH_PX, height: 1000 });
+      const { page } = await open(`/miasto?c=${city}`, { width: PRINTABLE_WIDTH_PX, height: 1000 });
       await page.emulateMedia({ media: "print" });
       const overflow = await page.evaluate((limit) => {
         const main = document.querySelector("#observablehq-main") as HTMLElement;
@@ -307,7 +310,7 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
       const first = text(perPage[0] ?? "");
       expect(first).toContain("Obserwatorium pomocy społecznej");
       expect(first).toContain(`Strona 1 z ${totalPages}`);
-      expect(first).toMatch(new RegExp(`https?://[^\\s/]+(:\\d+)?/miasto/${city}`));
+      expect(first).toMatch(new RegExp(`https?://[^\\s/]+(:\\d+)?/miasto\\?c=${city}`));
       expect(first).toMatch(/Najważniejsze liczby/);
       expect(first).not.toContain("Pobierz");
       // every page rendered to PNG, to be looked at

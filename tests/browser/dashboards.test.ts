@@ -1,5 +1,5 @@
-// The built dashboards in a real Chromium: a fresh pipeline run (refresh), the dashboards build, a local
-// server, then every page: no console error, no request leaving the site, charts drawn, Polish numbers,
+// The built dashboards in a real Chromium: a fresh pipeline run (refresh), the dashboards build (the data
+// published beside the site, the site built once), a local server, then every page: no console error, no request leaving the site, charts drawn, Polish numbers,
 // provenance reachable, the SQL console answering. Screenshots go to tests/artifacts/ to be looked at.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageBytes } from "../../dashboards/page-bytes.ts";
+import { readPointer, variantDir } from "../../dashboards/publish-data.ts";
 import { serveSite } from "../../dashboards/serve.ts";
 import { freshDataDir, npmRun, ROOT } from "../helpers/cli.ts";
 import { launchChromium } from "./chromium.ts";
@@ -28,7 +29,7 @@ const PAGES: { path: string; charts: number }[] = [
 
 const text = (s: string | null) => (s ?? "").replaceAll("\u00a0", " ");
 const artifact = (path: string, suffix = "") =>
-  join(ARTIFACTS, `${path === "/" ? "index" : path.slice(1).replaceAll("/", "-")}${suffix}.png`);
+  join(ARTIFACTS, `${path === "/" ? "index" : path.slice(1).replace(/[/?=]/g, "-")}${suffix}.png`);
 
 interface Visit {
   page: Page;
@@ -47,6 +48,8 @@ describe("the dashboards in Chromium", () => {
   let cities: string[] = [];
   let site: string;
   let data: string;
+  /** the current build of the published data */
+  let published: string;
   const visits: Visit[] = [];
 
   beforeAll(async () => {
@@ -61,7 +64,13 @@ describe("the dashboards in Chromium", () => {
     const build = npmRun("build", ["--quiet"], data);
     expect(build.status, build.stderr).toBe(0);
     site = join(data, "dashboards", "site");
-    cities = readdirSync(join(site, "miasto")).map((f) => `/miasto/${f.replace(/\.html$/, "")}`);
+    const pointer = await readPointer(variantDir("internal", join(data, "dashboards")));
+    expect(pointer).not.toBeNull();
+    published = join(variantDir("internal", join(data, "dashboards")), pointer?.buildId ?? "");
+    const centres = JSON.parse(readFileSync(join(published, "centres.json"), "utf8")) as {
+      centre_id: string;
+    }[];
+    cities = centres.map((c) => `/miasto?c=${c.centre_id}`);
     ({ server, url: origin } = await serveSite(site));
   });
 
@@ -84,25 +93,29 @@ describe("the dashboards in Chromium", () => {
     page.on("request", (r) => {
       const u = new URL(r.url());
       if (u.protocol !== "data:" && u.protocol !== "blob:" && u.origin !== origin) v.external.push(r.url());
-      else if (/^\/(_file\/)?data\//.test(u.pathname)) v.data.push(u.pathname.slice(1));
+      // a file of the published data, named without its build id (data/<build-id>/centre/x.json → data/centre/x.json)
+      else if (/^\/data\//.test(u.pathname) && !u.pathname.endsWith("/current.json"))
+        v.data.push(u.pathname.slice(1).replace(/^data\/[0-9TZ]+-\d+\//, "data/"));
     });
     await page.goto(origin + path, { waitUntil: "networkidle" });
     return v;
   }
 
-  it("builds from the snapshot, never from a stale loader cache", () => {
-    const files = readdirSync(join(site, "_file", "data")).filter((f) =>
-      /^centres\.[0-9a-f]+\.json$/.test(f),
-    );
-    expect(files).toHaveLength(1);
-    const centres = readFileSync(join(site, "_file", "data", files[0] ?? ""), "utf8");
+  it("publishes the data from the snapshot beside a site that holds none, never from a stale loader cache", () => {
+    // no data baked into the site: its only file attachment is the print stylesheet
+    expect(readdirSync(join(site, "_file"))).toEqual([expect.stringMatching(/^print\.[0-9a-f]+\.css$/)]);
+    const centres = readFileSync(join(published, "centres.json"), "utf8");
     expect(centres).not.toContain("STALE-CACHE");
     expect(centres).toContain("wroclaw");
   });
 
-  it("has a page per city", () => {
-    expect(cities).toContain("/miasto/wroclaw");
+  it("serves every city from one page template, and the old city addresses still", async () => {
+    expect(cities).toContain("/miasto?c=wroclaw");
     expect(cities.length).toBeGreaterThanOrEqual(4);
+    expect(readdirSync(site)).not.toContain("miasto"); // no page per centre
+    const old = await fetch(`${origin}/miasto/wroclaw`, { redirect: "manual" });
+    expect(old.status).toBe(301);
+    expect(old.headers.get("location")).toBe("/miasto?c=wroclaw");
   });
 
   it("renders every page without errors, requests to other sites or broken cells, and draws its charts", async () => {
@@ -119,12 +132,15 @@ describe("the dashboards in Chromium", () => {
       if (charts > 0) expect(drawn, `${path}: chart marks`).toBeGreaterThan(0);
       expect(await v.page.locator("[data-chart=drawn]").count(), path).toBeGreaterThanOrEqual(charts);
       expect(await v.page.locator("html").getAttribute("lang"), path).toBe("pl");
+      await expect
+        .poll(() => v.page.locator(".obs-updated").textContent(), { timeout: 5_000 })
+        .toMatch(/^Ostatnia aktualizacja: \d{1,2} \S+ 20\d\d/);
       await v.page.close();
     }
   });
 
   it("shows 10 309 families for Wrocław 2011 and leads to the sentence it was read from", async () => {
-    const { page } = await visit("/miasto/wroclaw");
+    const { page } = await visit("/miasto?c=wroclaw");
     const body = text(await page.locator("#observablehq-main").textContent());
     expect(body).toContain("10 309");
     expect(body).not.toMatch(/10[,.]309/);
@@ -143,14 +159,20 @@ describe("the dashboards in Chromium", () => {
   it("keeps the first page small: aggregates only, no raw figures", async () => {
     const r = await pageBytes(site, "/");
     expect(r.bytes).toBeLessThan(1024 * 1024);
-    // the loaders' data: one aggregated file (the map's outlines, _file/geo/, are static: map-compare.test.ts)
+    // the published data: one aggregated file (the map's outlines, _file/geo/, are static: map-compare.test.ts)
     expect(
       r.files.filter((f) => f.kind === "data" && !f.path.startsWith("_file/geo/")).map((f) => f.path),
-    ).toEqual([expect.stringMatching(/^_file\/data\/overview\.[0-9a-f]+\.json$/)]);
+    ).toEqual(["data/overview.json"]);
     const { page } = await visit("/");
     const body = text(await page.locator("#observablehq-main").textContent());
     expect(body).toContain("Aktualność danych");
     expect(body).toMatch(/sprawozda/);
+    // Wrocław's latest key figures are from 2013, beside others' from later years: said on its cards
+    const wroclaw = page.locator("h3", { has: page.locator("a[href*='c=wroclaw']") });
+    expect(text(await wroclaw.locator(".data-year-badge").textContent())).toBe("dane z 2013");
+    expect(
+      await page.locator(".figure .data-year-badge", { hasText: "dane z 2013" }).count(),
+    ).toBeGreaterThan(0);
   });
 
   it("keeps every page's data under 1 MB; a city page loads its own figures only, other pages none", async () => {
@@ -158,11 +180,9 @@ describe("the dashboards in Chromium", () => {
       const r = await pageBytes(site, path);
       expect(r.data_bytes, `${path}: data bytes`).toBeLessThan(MB);
       const files = r.files.filter((f) => f.kind === "data").map((f) => f.path);
-      if (path.startsWith("/miasto/")) {
-        const own = path.slice("/miasto/".length);
-        expect(files, path).toEqual([
-          expect.stringMatching(new RegExp(`^_file/data/centre/${own}\\.[0-9a-f]+\\.json$`)),
-        ]);
+      if (path.startsWith("/miasto?c=")) {
+        const own = path.slice("/miasto?c=".length);
+        expect(files, path).toEqual([`data/centre/${own}.json`]);
       } else if (path !== "/sql") {
         // the SQL console is the one page that loads the marts (into DuckDB in the browser)
         expect(
@@ -171,10 +191,10 @@ describe("the dashboards in Chromium", () => {
         ).toEqual([]);
       }
     }
-    const { page, data: fetched } = await visit("/miasto/katowice");
+    const { page, data: fetched } = await visit("/miasto?c=katowice");
     expect(fetched.length).toBeGreaterThan(0);
     expect(
-      fetched.every((f) => /^_file\/data\/centre\/katowice\.[0-9a-f]+\.json$/.test(f)),
+      fetched.every((f) => f === "data/centre/katowice.json"),
       fetched.join(),
     ).toBe(true);
     await page.close();
@@ -186,13 +206,13 @@ describe("the dashboards in Chromium", () => {
     expect(fetched.some((f) => f.includes("centre/"))).toBe(false);
     // the first city in the table with a figure: its source comes from that city's file alone
     const row = page.locator("table.figures-table tr", { has: page.locator("details.skad") }).first();
-    const city = await row.locator("a[href*='miasto/']").first().getAttribute("href");
+    const city = await row.locator("a[href*='miasto?c=']").first().getAttribute("href");
     await row.locator("details.skad summary").first().click();
     const quote = row.locator("details.skad[open] blockquote").first();
     await expect.poll(() => quote.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(text(await quote.textContent()).length).toBeGreaterThan(0);
     const centreFiles = fetched.filter((f) => f.includes("centre/"));
-    expect(centreFiles).toEqual([`data/centre/${city?.split("/").at(-1)}.json`]);
+    expect(centreFiles).toEqual([`data/centre/${city?.split("c=").at(-1)}.json`]);
     const bytes = await page.evaluate(() =>
       performance
         .getEntriesByType("resource")
@@ -262,7 +282,7 @@ describe("the dashboards in Chromium", () => {
   });
 
   it("prints the city briefing on A4 without navigation", async () => {
-    const { page } = await visit("/miasto/wroclaw", { width: 794, height: 1123 });
+    const { page } = await visit("/miasto?c=wroclaw", { width: 794, height: 1123 });
     await page.emulateMedia({ media: "print" });
     expect(await page.locator("#observablehq-sidebar").isVisible()).toBe(false);
     expect(text(await page.locator("#observablehq-main").textContent())).toContain("10 309");
@@ -317,11 +337,11 @@ describe("the dashboards in Chromium", () => {
       .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
     expect(links.length).toBeGreaterThanOrEqual(26);
     const link = (re: RegExp) => links.find((l) => re.test(l)) ?? "missing link";
-    const csv = await page.request.get(link(/families\.[0-9a-f]+\.csv$/));
+    const csv = await page.request.get(link(/\/data\/[0-9TZ]+-\d+\/marts\/families\.csv$/));
     const body = await csv.body();
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(body.toString("utf8")).toContain("centre_id;period_id;");
-    const parquet = await page.request.get(link(/families\.[0-9a-f]+\.parquet$/));
+    const parquet = await page.request.get(link(/\/marts\/families\.parquet$/));
     expect((await parquet.body()).subarray(0, 4).toString()).toBe("PAR1");
   });
 });

@@ -3,7 +3,7 @@
  * could find them: values, the quotes they were read from, the ratios built on them; the internal build
  * (the default) and the published warehouse stay as they are.
  */
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMALL_COUNT_THRESHOLD, suppressSmallCounts } from "../../dashboards/public.ts";
@@ -80,14 +80,16 @@ describe("the public build of the dashboards", () => {
     }
   });
 
-  it("builds a site without the hidden quotes, and leaves the published warehouse byte for byte", async () => {
+  it("publishes data without the hidden quotes, and leaves the published warehouse byte for byte", async () => {
     const published = join(data, "warehouse", "published.duckdb");
     const before = hashFile(published);
     const r = await npmRunAsync("build", ["--public"], data);
-    expect(r.stderr + r.stdout).toMatch(/Public build: \d+ figure\(s\)/);
+    expect(r.stderr + r.stdout).toMatch(/Public data: \d+ figure\(s\)/);
     expect(r.status).toBe(0);
     expect(hashFile(published)).toBe(before);
-    const site = join(data, "dashboards", "site");
+    // the site holds no data; the public data is published beside it
+    expect(existsSync(join(data, "dashboards", "data", "internal"))).toBe(false);
+    const site = join(data, "dashboards", "data", "public");
     const texts = filesUnder(site)
       .filter((f) => /\.(html|js|json|csv)$/.test(f) && !f.startsWith("_npm") && !f.startsWith("_node"))
       .map((f) => ({ f, text: readFileSync(join(site, f), "utf8") }));

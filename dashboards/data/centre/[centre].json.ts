@@ -5,39 +5,33 @@
 // the city page loads its own file; /data/centre/<centre_id>.json is also copied to the site under that
 // name (observablehq.config.ts dynamicPaths), so "skąd ta liczba?" on other pages fetches only the
 // centre asked about.
-import { parseArgs } from "node:util";
 import { literal, OBSERVATION_COLUMNS, observationsSql } from "../observation-sql.ts";
-import { runLoader, runQuery, withSnapshot } from "../warehouse.ts";
+import { checkCentreId, runCentreLoader, runQuery } from "../warehouse.ts";
 
-const { values } = parseArgs({ options: { centre: { type: "string" } }, strict: false });
-const centreId = String(values.centre ?? "");
-
-await runLoader(import.meta.url, () =>
-  withSnapshot(async (c) => {
-    if (!/^[a-z0-9_-]+$/.test(centreId)) throw new Error(`no or malformed --centre: ${centreId}`);
-    const id = literal(centreId);
-    const all = await runQuery(
-      "select centre_id, name_pl, centre_name_pl, teryt, voivodeship from marts.dim_centre order by centre_id",
-      { columns: ["centre_id", "name_pl", "centre_name_pl", "teryt", "voivodeship"] },
-      c,
-    );
-    const index = all.rows.findIndex((r) => r.centre_id === centreId);
-    if (index < 0) throw new Error(`no centre ${centreId} in marts.dim_centre`);
-    const observations = await runQuery(
-      observationsSql(`o.centre_id = ${id}`),
-      { columns: OBSERVATION_COLUMNS },
-      c,
-    );
-    const documents = await runQuery(
-      `select d.document_id, d.kind, d.title, d.file_name, d.periods, d.issued_on, d.observation_count,
+await runCentreLoader(import.meta.url, async (c, centreId) => {
+  const id = literal(checkCentreId(centreId));
+  const all = await runQuery(
+    "select centre_id, name_pl, centre_name_pl, teryt, voivodeship from marts.dim_centre order by centre_id",
+    { columns: ["centre_id", "name_pl", "centre_name_pl", "teryt", "voivodeship"] },
+    c,
+  );
+  const index = all.rows.findIndex((r) => r.centre_id === centreId);
+  if (index < 0) throw new Error(`no centre ${centreId} in marts.dim_centre`);
+  const observations = await runQuery(
+    observationsSql(`o.centre_id = ${id}`),
+    { columns: OBSERVATION_COLUMNS },
+    c,
+  );
+  const documents = await runQuery(
+    `select d.document_id, d.kind, d.title, d.file_name, d.periods, d.issued_on, d.observation_count,
          d.loaded_at, d.is_current
        from marts.dim_document d where d.centre_id = ${id}
        order by d.is_current desc, d.issued_on desc nulls last`,
-      { columns: ["document_id", "title", "issued_on", "loaded_at", "is_current"], allowEmpty: true },
-      c,
-    );
-    const staffing = await runQuery(
-      `select s.period_id, coalesce(p.label_pl, s.period_id) as period_label, s.measure, s.breakdown,
+    { columns: ["document_id", "title", "issued_on", "loaded_at", "is_current"], allowEmpty: true },
+    c,
+  );
+  const staffing = await runQuery(
+    `select s.period_id, coalesce(p.label_pl, s.period_id) as period_label, s.measure, s.breakdown,
          b.label_pl as breakdown_label, s.numerator, s.denominator, s.ratio, s.norm, s.exceeds_norm,
          s.is_whole_year_count, s.note_pl, s.numerator_observation_id, s.denominator_observation_id,
          s.verdict, s.legal_basis_pl, s.formula_pl, s.is_estimate, s.numerator_label_pl, s.denominator_label_pl,
@@ -47,21 +41,21 @@ await runLoader(import.meta.url, () =>
        left join marts.dim_breakdown b on b.vocabulary = 'programme' and b.breakdown_id = s.breakdown
        where s.centre_id = ${id}
        order by s.measure, s.period_id, s.breakdown nulls first`,
-      { columns: ["period_label", "measure", "ratio", "norm", "exceeds_norm", "note_pl"], allowEmpty: true },
-      c,
-    );
-    // every count's rate per 10,000 residents where a population of its date exists (marts.rates)
-    const rates = await runQuery(
-      `select r.observation_id, r.centre_id, r.period_id, r.rate_per_10k, r.population, r.population_source,
-         r.population_source_pl, r.formula_pl, r.source_ids
-       from marts.rates r
-       where r.centre_id = ${id} and r.rate_per_10k is not null
-       order by r.observation_id`,
-      { columns: ["observation_id", "rate_per_10k", "formula_pl", "source_ids"], allowEmpty: true },
-      c,
-    );
-    const quality = await runQuery(
-      `select q.period_id, coalesce(p.label_pl, q.period_id) as period_label, q.metric_id,
+    { columns: ["period_label", "measure", "ratio", "norm", "exceeds_norm", "note_pl"], allowEmpty: true },
+    c,
+  );
+  // every count's rate per 10,000 residents where a population of its date exists (marts.rates)
+  const rates = await runQuery(
+    `select r.observation_id, r.centre_id, r.period_id, r.rate_per_10k, r.population, r.population_source,
+       r.population_source_pl, r.formula_pl, r.source_ids
+     from marts.rates r
+     where r.centre_id = ${id} and r.rate_per_10k is not null
+     order by r.observation_id`,
+    { columns: ["observation_id", "rate_per_10k", "formula_pl", "source_ids"], allowEmpty: true },
+    c,
+  );
+  const quality = await runQuery(
+    `select q.period_id, coalesce(p.label_pl, q.period_id) as period_label, q.metric_id,
          m.label_pl as metric_label, q.breakdown, q.document_id, d.title as document_title, q.line, q.check_name,
          q.severity, q.message_pl
        from marts.data_quality q
@@ -70,27 +64,26 @@ await runLoader(import.meta.url, () =>
        left join marts.dim_document d using (document_id)
        where q.centre_id = ${id}
        order by q.severity desc, q.period_id, q.metric_id`,
-      { columns: ["severity", "message_pl", "metric_id", "line"], allowEmpty: true },
-      c,
-    );
-    // metrics other centres report with a value and this one never does (the page keeps the core ones)
-    const absent = await runQuery(
-      `select distinct v.metric_id, coalesce(m.label_pl, v.metric_id) as metric_label
+    { columns: ["severity", "message_pl", "metric_id", "line"], allowEmpty: true },
+    c,
+  );
+  // metrics other centres report with a value and this one never does (the page keeps the core ones)
+  const absent = await runQuery(
+    `select distinct v.metric_id, coalesce(m.label_pl, v.metric_id) as metric_label
        from marts.coverage v left join marts.dim_metric m using (metric_id)
        where v.has_value and v.centre_id <> ${id}
          and v.metric_id not in (select metric_id from marts.coverage where has_value and centre_id = ${id})
        order by metric_label`,
-      { columns: ["metric_id", "metric_label"], allowEmpty: true },
-      c,
-    );
-    return JSON.stringify({
-      centre: { ...all.rows[index], index, centres: all.rows.length },
-      observations: observations.rows,
-      documents: documents.rows,
-      staffing: staffing.rows,
-      rates: rates.rows,
-      quality: quality.rows,
-      absent: absent.rows,
-    });
-  }),
-);
+    { columns: ["metric_id", "metric_label"], allowEmpty: true },
+    c,
+  );
+  return JSON.stringify({
+    centre: { ...all.rows[index], index, centres: all.rows.length },
+    observations: observations.rows,
+    documents: documents.rows,
+    staffing: staffing.rows,
+    rates: rates.rows,
+    quality: quality.rows,
+    absent: absent.rows,
+  });
+});

@@ -2,30 +2,25 @@
 // its findings (flags, failed warning-level data tests). The page fetches this file (copied as
 // data/quality/<centre_id>.json, observablehq.config.ts) when the reader picks the centre, so it never ships
 // every centre's coverage. `--centre _` gives the findings tied to no centre.
-import { parseArgs } from "node:util";
 import { literal } from "../observation-sql.ts";
-import { runLoader, runQuery, withSnapshot } from "../warehouse.ts";
+import { checkCentreId, runCentreLoader, runQuery } from "../warehouse.ts";
 
-const { values } = parseArgs({ options: { centre: { type: "string" } }, strict: false });
-const centreId = String(values.centre ?? "");
-
-await runLoader(import.meta.url, () =>
-  withSnapshot(async (c) => {
-    if (!/^[a-z0-9_-]+$/.test(centreId)) throw new Error(`no or malformed --centre: ${centreId}`);
-    const where = centreId === "_" ? "is null" : `= ${literal(centreId)}`;
-    const coverage = await runQuery(
-      `select v.period_id, coalesce(p.label_pl, v.period_id) as period_label, v.metric_id,
+await runCentreLoader(import.meta.url, async (c, centreId) => {
+  checkCentreId(centreId);
+  const where = centreId === "_" ? "is null" : `= ${literal(centreId)}`;
+  const coverage = await runQuery(
+    `select v.period_id, coalesce(p.label_pl, v.period_id) as period_label, v.metric_id,
          coalesce(m.label_pl, v.metric_id) as metric_label
        from marts.coverage v
        left join marts.dim_period p using (period_id)
        left join marts.dim_metric m using (metric_id)
        where v.has_value and v.centre_id ${where}
        order by v.metric_id, v.period_id`,
-      { columns: ["period_id", "period_label", "metric_id", "metric_label"], allowEmpty: true },
-      c,
-    );
-    const quality = await runQuery(
-      `select q.centre_id, c.name_pl as centre_name, q.period_id, coalesce(p.label_pl, q.period_id) as period_label,
+    { columns: ["period_id", "period_label", "metric_id", "metric_label"], allowEmpty: true },
+    c,
+  );
+  const quality = await runQuery(
+    `select q.centre_id, c.name_pl as centre_name, q.period_id, coalesce(p.label_pl, q.period_id) as period_label,
          q.metric_id, m.label_pl as metric_label, q.breakdown, q.document_id, d.title as document_title, q.line,
          q.check_name, q.severity, q.message_pl
        from marts.data_quality q
@@ -35,9 +30,8 @@ await runLoader(import.meta.url, () =>
        left join marts.dim_document d using (document_id)
        where q.centre_id ${where}
        order by q.severity desc, q.period_id, q.metric_id`,
-      { columns: ["check_name", "severity", "message_pl"], allowEmpty: true },
-      c,
-    );
-    return JSON.stringify({ centre_id: centreId, coverage: coverage.rows, quality: quality.rows });
-  }),
-);
+    { columns: ["check_name", "severity", "message_pl"], allowEmpty: true },
+    c,
+  );
+  return JSON.stringify({ centre_id: centreId, coverage: coverage.rows, quality: quality.rows });
+});

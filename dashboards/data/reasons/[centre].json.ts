@@ -2,41 +2,35 @@
 // sum to 100 %). One row per period and reason, with the figure's id: its source (document, line, quote)
 // is in data/centre/<centre_id>.json, fetched when the reader asks "skąd ta liczba?". Rodziny fetches this
 // file (copied as data/reasons/<centre_id>.json, observablehq.config.ts) when the reader picks the centre.
-import { parseArgs } from "node:util";
 import { literal } from "../observation-sql.ts";
-import { jsonLoader } from "../warehouse.ts";
+import { checkCentreId, runCentreLoader, runQuery } from "../warehouse.ts";
 
-const { values } = parseArgs({ options: { centre: { type: "string" } }, strict: false });
-const centreId = String(values.centre ?? "");
-if (!/^[a-z0-9_-]+$/.test(centreId)) {
-  process.stderr.write(`loader reasons/[centre].json failed: no or malformed --centre: ${centreId}\n`);
-  process.exit(1);
-}
+const COLUMNS = [
+  "centre_id",
+  "period_id",
+  "period_kind",
+  "year",
+  "period_label",
+  "reason",
+  "reason_label",
+  "families",
+  "families_assisted",
+  "share",
+  "observation_id",
+];
 
-await jsonLoader(
-  import.meta.url,
-  `select r.centre_id, c.name_pl as centre_name, r.period_id, r.period_kind, r.year,
-     coalesce(p.label_pl, r.period_id) as period_label, r.reason, coalesce(r.reason_label_pl, r.reason) as reason_label,
-     r.families, r.families_assisted, r.share, r.observation_id
-   from marts.assistance_reasons r
-   join marts.dim_centre c using (centre_id)
-   left join marts.dim_period p using (period_id)
-   where r.centre_id = ${literal(centreId)}
-   order by r.year, r.period_kind desc, r.period_id, r.families desc nulls last`,
-  {
-    columns: [
-      "centre_id",
-      "period_id",
-      "period_kind",
-      "year",
-      "period_label",
-      "reason",
-      "reason_label",
-      "families",
-      "families_assisted",
-      "share",
-      "observation_id",
-    ],
-    allowEmpty: true,
-  },
-);
+await runCentreLoader(import.meta.url, async (c, centreId) => {
+  const { rows } = await runQuery(
+    `select r.centre_id, c.name_pl as centre_name, r.period_id, r.period_kind, r.year,
+       coalesce(p.label_pl, r.period_id) as period_label, r.reason, coalesce(r.reason_label_pl, r.reason) as reason_label,
+       r.families, r.families_assisted, r.share, r.observation_id
+     from marts.assistance_reasons r
+     join marts.dim_centre c using (centre_id)
+     left join marts.dim_period p using (period_id)
+     where r.centre_id = ${literal(checkCentreId(centreId))}
+     order by r.year, r.period_kind desc, r.period_id, r.families desc nulls last`,
+    { columns: COLUMNS, allowEmpty: true },
+    c,
+  );
+  return JSON.stringify(rows);
+});
