@@ -49,13 +49,14 @@ await runCommand(
     let rejected = 0;
     // A rejected file is kept in $OBS_DATA_DIR/quarantine with its reason (warehouse/quarantine.ts).
     const kept: Promise<void>[] = [];
-    const keep = (path: string, reason: string) =>
-      kept.push(
-        quarantine(path, reason).then(
-          (q) => void progress(`  kept in ${relative(dataPaths().root, q)}`),
-          (e: Error) => void progress(`  could not be kept in quarantine: ${e.message}`),
-        ),
+    const keep = (path: string, reason: string) => {
+      const done = quarantine(path, reason).then(
+        (q) => void progress(`  kept in ${relative(dataPaths().root, q)}`),
+        (e: Error) => void progress(`  could not be kept in quarantine: ${e.message}`),
       );
+      kept.push(done);
+      return done;
+    };
     // First what needs no service: each file is read, recognised and its figures checked here, so a
     // missing, empty or unknown file is answered at once, and the queue and Postgres start only when
     // a file is new (or stored but not yet published) and there is work for them.
@@ -73,7 +74,8 @@ await runCommand(
       if (checked.kind === "rejected") {
         rejected++;
         process.stderr.write(`✗ rejected ${printable(checked.name)}: ${checked.reason}\n`);
-        if (checked.keep) keep(path, checked.reason);
+        // Kept before the next file is looked at: its "kept in" line follows its rejection line.
+        if (checked.keep) await keep(path, checked.reason);
       } else if (
         checked.kind === "known" &&
         (!refresh || (await publishedIds()).has(checked.outcome.documentId ?? ""))
