@@ -18,8 +18,11 @@ A re-issue of a report (same centre, kind and periods) with fewer figures than i
 rejected with that reason (a copy taken half-written, a shorter edition): give --replace to take it anyway.
 Your files are left where they are.
 
-It runs the service's jobs (accept_document → extract_document → build_warehouse → run_data_tests →
-publish_warehouse) to completion on the service's Postgres, so it can run beside \`npm start\`.
+Each file is read, recognised and checked first: one that is missing, empty, not a report of a
+known kind (or already published) is answered at once, without starting Postgres or the queue. The
+others go through the service's jobs (accept_document → extract_document → build_warehouse →
+run_data_tests → publish_warehouse) to completion on the service's Postgres, so it can run beside
+\`npm start\`.
 
 Options:
   --no-refresh  store the documents but do not rebuild the warehouse
