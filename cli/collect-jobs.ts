@@ -33,11 +33,14 @@ export interface SourceResult {
 
 const firstLine = (s: string) => s.split("\n")[0] ?? s;
 
-/** Collect from these sources now; prints a line per source and what became of the new reports. */
+/**
+ * Collect from these sources now; prints a line per source and what became of the new reports.
+ * `loadFailed`: new reports came, but the chain to the published warehouse failed.
+ */
 export async function collectRound(
   sources: ReportSource[],
   round: NonNullable<Payload<"collect_reports">["round"]>,
-): Promise<SourceResult[]> {
+): Promise<{ results: SourceResult[]; loadFailed: boolean }> {
   const pipeline = await openPipeline({
     log: progress,
     databaseLog: () => {},
@@ -99,6 +102,7 @@ export async function collectRound(
       );
       for (const f of r.failures) progress(`  ! ${f}`);
     }
+    let loadFailed = false;
     if (results.some((r) => r.new > 0)) {
       // The new reports wait in the inbox until unchanged for the settle time, then go the usual way.
       await runUntil(pipeline, async () =>
@@ -121,9 +125,12 @@ export async function collectRound(
       const published = await latestPublish(pipeline.db, since);
       if (published) {
         progress(describePublish(published));
-      } else if (failure) progress(`✗ ${failure.task} failed: ${firstLine(failure.error)}`);
+      } else if (failure) {
+        loadFailed = true;
+        progress(`✗ ${failure.task} failed: ${firstLine(failure.error)}`);
+      }
     }
-    return results;
+    return { results, loadFailed };
   } finally {
     await pipeline.close();
   }

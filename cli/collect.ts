@@ -56,7 +56,7 @@ await runCommand(
     }
     // Only now the service's parts (Postgres, the queue).
     const { collectRound } = await import("./collect-jobs.ts");
-    const results = await collectRound(chosen, round ?? "manual");
-    return results.some((r) => r.failed > 0 || r.error) ? 1 : 0;
+    const { results, loadFailed } = await collectRound(chosen, round ?? "manual");
+    return loadFailed || results.some((r) => r.failed > 0 || r.error) ? 1 : 0;
   },
 );

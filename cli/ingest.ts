@@ -18,8 +18,11 @@ A re-issue of a report (same centre, kind and periods) with fewer figures than i
 rejected with that reason (a copy taken half-written, a shorter edition): give --replace to take it anyway.
 Your files are left where they are.
 
-It runs the service's jobs (accept_document → extract_document → build_warehouse → run_data_tests →
-publish_warehouse) to completion on the service's Postgres, so it can run beside \`npm start\`.
+Each file is read, recognised and checked first: one that is missing, empty, not a report of a
+known kind (or already published) is answered at once, without starting Postgres or the queue. The
+others go through the service's jobs (accept_document → extract_document → build_warehouse →
+run_data_tests → publish_warehouse) to completion on the service's Postgres, so it can run beside
+\`npm start\`.
 
 Options:
   --no-refresh  store the documents but do not rebuild the warehouse
@@ -49,13 +52,14 @@ await runCommand(
     let rejected = 0;
     // A rejected file is kept in $OBS_DATA_DIR/quarantine with its reason (warehouse/quarantine.ts).
     const kept: Promise<void>[] = [];
-    const keep = (path: string, reason: string) =>
-      kept.push(
-        quarantine(path, reason).then(
-          (q) => void progress(`  kept in ${relative(dataPaths().root, q)}`),
-          (e: Error) => void progress(`  could not be kept in quarantine: ${e.message}`),
-        ),
+    const keep = (path: string, reason: string) => {
+      const done = quarantine(path, reason).then(
+        (q) => void progress(`  kept in ${relative(dataPaths().root, q)}`),
+        (e: Error) => void progress(`  could not be kept in quarantine: ${e.message}`),
       );
+      kept.push(done);
+      return done;
+    };
     // First what needs no service: each file is read, recognised and its figures checked here, so a
     // missing, empty or unknown file is answered at once, and the queue and Postgres start only when
     // a file is new (or stored but not yet published) and there is work for them.
@@ -73,7 +77,8 @@ await runCommand(
       if (checked.kind === "rejected") {
         rejected++;
         process.stderr.write(`✗ rejected ${printable(checked.name)}: ${checked.reason}\n`);
-        if (checked.keep) keep(path, checked.reason);
+        // Kept before the next file is looked at: its "kept in" line follows its rejection line.
+        if (checked.keep) await keep(path, checked.reason);
       } else if (
         checked.kind === "known" &&
         (!refresh || (await publishedIds()).has(checked.outcome.documentId ?? ""))

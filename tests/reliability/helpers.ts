@@ -86,12 +86,33 @@ export function refreshedDataDir(prefix: string): string {
   const template = join(prepared, "refreshed");
   const done = join(prepared, "refreshed.done");
   const failed = join(prepared, "refreshed.failed");
-  let mine = false;
-  try {
-    closeSync(openSync(join(prepared, "refreshed.lock"), "wx"));
-    mine = true;
-  } catch {
-    // another file prepares it: wait below
+  const lock = join(prepared, "refreshed.lock");
+  const take = () => {
+    try {
+      const fd = openSync(lock, "wx");
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return true;
+    } catch {
+      return false; // another file prepares it: wait below
+    }
+  };
+  // A holder that died (a killed test process) never finishes: its lock is taken over.
+  const holderGone = () => {
+    const pid = Number(readFileSync(lock, "utf8") || "0");
+    if (pid === 0) return false;
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  let mine = take();
+  if (!mine && !existsSync(done) && holderGone()) {
+    rmSync(lock, { force: true });
+    rmSync(template, { recursive: true, force: true });
+    mine = take();
   }
   if (mine) {
     try {

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sqlIdentifier, sqlLiteral } from "../../warehouse/duckdb.ts";
 import { sqlJson } from "../helpers/cli.ts";
 import { disposeDataDirs, inParallel, npmRunAsync, ROOT, refreshedDataDir } from "./helpers.ts";
 
@@ -24,7 +25,6 @@ const alternatives = people.flatMap((p) => p.patterns).join("|");
 /** Whole words in any case; JavaScript's side knows Polish letters, RE2's \b is enough for these ASCII names. */
 const NAMES_JS = new RegExp(`(?<!\\p{L})(${alternatives})(?!\\p{L})`, "giu");
 const NAMES_SQL = `(?i)\\b(${alternatives})\\b`;
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 describe("no personal name from the reports reaches a table or an export", () => {
   let data: string;
@@ -54,7 +54,7 @@ describe("no personal name from the reports reaches a table or an export", () =>
 
   it("finds them when they are there (the scan itself works)", () => {
     const probe = people.map(
-      (p) => `select regexp_matches(${sqlString(p.name)}, ${sqlString(NAMES_SQL)}) as hit`,
+      (p) => `select regexp_matches(${sqlLiteral(p.name)}, ${sqlLiteral(NAMES_SQL)}) as hit`,
     );
     expect(sqlJson<{ hit: boolean }>(data, probe.join(" union all ")).every((r) => r.hit)).toBe(true);
     expect("Dyrektor MOPS Jacek Sutryk".match(NAMES_JS)).toEqual(["Jacek", "Sutryk"]);
@@ -70,10 +70,10 @@ describe("no personal name from the reports reaches a table or an export", () =>
     );
     const scans = columns.map(
       (c) =>
-        `select ${sqlString(`${c.table_schema}.${c.table_name}.${c.column_name}`)} as column_id,
-            cast("${c.column_name}" as varchar) as text
-         from ${c.table_schema}.${c.table_name}
-         where regexp_matches(cast("${c.column_name}" as varchar), ${sqlString(NAMES_SQL)})`,
+        `select ${sqlLiteral(`${c.table_schema}.${c.table_name}.${c.column_name}`)} as column_id,
+            cast(${sqlIdentifier(c.column_name)} as varchar) as text
+         from ${sqlIdentifier(c.table_schema)}.${sqlIdentifier(c.table_name)}
+         where regexp_matches(cast(${sqlIdentifier(c.column_name)} as varchar), ${sqlLiteral(NAMES_SQL)})`,
     );
     const hits = sqlJson<{ column_id: string; text: string }>(
       data,
