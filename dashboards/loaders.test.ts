@@ -469,7 +469,12 @@ describe("data loaders on a freshly published snapshot", () => {
     for (const r of file.rows) expect(index.centres.map((c) => c.centre_id)).toContain(r.centre_id);
     // each figure's rate per 10,000 residents comes from marts.rates, with its formula and population source:
     // Wrocław 2013 has the report's own population (631 235, year assumed), the other cities none (null)
-    type RatedRow = { centre_id: string; period_id: string; rate_per_10k: number | null; rate_note: string | null };
+    type RatedRow = {
+      centre_id: string;
+      period_id: string;
+      rate_per_10k: number | null;
+      rate_note: string | null;
+    };
     const seriesOf = (name: string) =>
       JSON.parse(readFileSync(join(published.dir, "series", "year", name), "utf8")) as { rows: RatedRow[] };
     const wma = seriesOf("families_with_family_assistant--wma.json").rows.find((r) => r.period_id === "2013");

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type DuckDBConnection, listValue } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { partitionsOfDocuments } from "../../pipelines/calendar.ts";
 import { registerCentres } from "../../sources/lib/centres.ts";
 import type { ExtractedObservation } from "../../sources/lib/observation.ts";

@@ -81,7 +81,9 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
     site = join(data, "dashboards", "site");
     // the centres of the current published data (one city page template serves them all)
     const published = join(data, "dashboards", "data", "internal");
-    const { buildId } = JSON.parse(readFileSync(join(published, "current.json"), "utf8")) as { buildId: string };
+    const { buildId } = JSON.parse(readFileSync(join(published, "current.json"), "utf8")) as {
+      buildId: string;
+    };
     cities = readdirSync(join(published, buildId, "centre")).map((f) => f.replace(/\.json$/, ""));
     ({ server, url: origin } = await serveSite(site));
   }, 1_200_000);
