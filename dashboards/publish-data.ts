@@ -137,7 +137,7 @@ const digest = (from: string, key = "'all'") =>
 /**
  * What the files depend on. global: the dimensions (names, order and number of centres, labels) and which
  * metrics which centres report at all (the "not reported here" list of every city page); centres: every
- * per-centre table; series: the figures of each series plus residents (for the rate); marts: each mart.
+ * per-centre table; series: the figures of each series plus their rates per 10,000 residents; marts: each mart.
  */
 async function fingerprints(c: DuckDBConnection): Promise<Manifest["fingerprints"]> {
   const dims = ["dim_centre", "dim_period", "dim_metric", "dim_breakdown"];
@@ -155,6 +155,7 @@ async function fingerprints(c: DuckDBConnection): Promise<Manifest["fingerprints
     "data_quality",
     "coverage",
     "assistance_reasons",
+    "rates",
   ];
   const centres = await fingerprintMap(
     c,
@@ -162,18 +163,15 @@ async function fingerprints(c: DuckDBConnection): Promise<Manifest["fingerprints
       .map((table) => digest(`marts.${table}`, "centre_id"))
       .join(" union all ")}) where k is not null group by k`,
   );
-  const residents = await fingerprintMap(
-    c,
-    digest("(select * from marts.fct_observation where metric_id = 'residents' and breakdown is null)"),
-  );
-  const seriesFp = await fingerprintMap(
-    c,
-    digest("marts.fct_observation", "period_kind || '/' || metric_id || coalesce('--' || breakdown, '')"),
-  );
+  // a series file carries each figure's rate per 10,000 residents (marts.rates): new reference data
+  // (a population) changes the file as a new figure does
+  const seriesKey = "period_kind || '/' || metric_id || coalesce('--' || breakdown, '')";
+  const seriesFp = await fingerprintMap(c, digest("marts.fct_observation", seriesKey));
+  const ratesFp = await fingerprintMap(c, digest("marts.rates", seriesKey));
   const series = Object.fromEntries(
     Object.entries(seriesFp).map(([k, fp]) => [
       k,
-      `${fp}:${residents.all ?? "0"}:${parts[0]?.all}:${parts[1]?.all}`,
+      `${fp}:${ratesFp[k] ?? "0"}:${parts[0]?.all}:${parts[1]?.all}`,
     ]),
   );
   const marts: Record<string, string> = {};

@@ -4,11 +4,15 @@
  * staging.stg_reference_figures; the planner makes the next build full because the reference data changed;
  * a rejected file changes nothing. No network.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDataDir, npmRun, sqlJson } from "../helpers/cli.ts";
 import { FIXTURES } from "./bdl-server.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 describe("npm run reference -- import, then refresh", () => {
   const dataDir = freshDataDir("obs-reference-");
@@ -50,7 +54,8 @@ describe("npm run reference -- import, then refresh", () => {
 
   it("imports the export: the next build is full because the reference data changed, and shows the population with its provenance", async () => {
     const r = npmRun("reference", ["import", join(FIXTURES, "ludnosc-2019-2024.csv")], dataDir);
-    expect(r.stderr).toBe("");
+    // the only line on stderr is the hint that the next build loads the figures
+    expect(r.stderr.trim()).toMatch(/^Do hurtowni trafią przy następnej budowie: npm run refresh/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
       /✓ zaimportowano 29 liczb \(population_31_dec, zmienna 72305, lata 2019, 2020, 2021, 2022, 2023, 2024\) z ludnosc-2019-2024\.csv/,
@@ -99,5 +104,41 @@ describe("npm run reference -- import, then refresh", () => {
     expect(readFileSync(join(dataDir, "reference", "figures.csv"), "utf8")).toMatch(
       /^0201011,population_31_dec,2019,/m,
     );
+  });
+
+  it("then rates per 10,000 residents use the GUS population of 31 XII, and the published page data carries them", () => {
+    // Katowice 2024: 291 families with an assistant; GUS population at 31 XII 2024 (test data): 279 190
+    const [rate] = sqlJson<{ rate_per_10k: number; population_source: string; formula_pl: string }>(
+      dataDir,
+      `select rate_per_10k, population_source, formula_pl from marts.rates
+       where centre_id = 'katowice' and period_id = '2024' and metric_id = 'families_with_family_assistant'
+         and breakdown is null`,
+    );
+    expect(rate?.population_source).toBe("gus_bdl");
+    expect(rate?.rate_per_10k).toBeCloseTo((291 / 279190) * 10000, 9);
+    expect(rate?.formula_pl).toBe("291 / 279 190 × 10 000");
+    // the verdict from whole-year counts stays "nieporównywalne" whatever the population
+    expect(
+      sqlJson(
+        dataDir,
+        `select verdict from marts.staffing where centre_id = 'katowice' and measure = 'families_per_family_assistant'`,
+      ),
+    ).toEqual([{ verdict: "nieporównywalne" }]);
+    const publish = spawnSync("npx", ["tsx", "dashboards/publish-data.ts", "--json"], {
+      cwd: ROOT,
+      env: { ...process.env, OBS_DATA_DIR: dataDir },
+      encoding: "utf8",
+      timeout: 280_000,
+    });
+    expect(publish.status, publish.stderr).toBe(0);
+    const { dir } = JSON.parse(publish.stdout.trim().split("\n").at(-1) ?? "{}") as { dir: string };
+    const series = JSON.parse(
+      readFileSync(join(dir, "series", "year", "families_with_family_assistant.json"), "utf8"),
+    ) as {
+      rows: { centre_id: string; period_id: string; rate_per_10k: number | null; rate_note: string | null }[];
+    };
+    const katowice = series.rows.find((r) => r.centre_id === "katowice" && r.period_id === "2024");
+    expect(katowice?.rate_per_10k).toBeCloseTo((291 / 279190) * 10000, 9);
+    expect(katowice?.rate_note).toMatch(/^291 \/ 279 190 × 10 000 \(ludność: GUS/);
   });
 });
