@@ -243,7 +243,10 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
     expect(nk).toBeGreaterThanOrEqual(0);
     await indicator.selectOption({ index: nk });
     await page.waitForTimeout(500);
-    await page.locator("form input[type=radio]").nth(1).check();
+    // the kind of period's radios (the page has a second group: counts or per 10,000 residents)
+    const kindRadios = (p: Page) =>
+      p.locator("form").filter({ hasText: "Rodzaj okresu" }).locator("input[type=radio]");
+    await kindRadios(page).nth(1).check();
     await page.waitForTimeout(500);
     const period = page.locator("form select").nth(1);
     const periodCount = await period.locator("option").count();
@@ -262,9 +265,11 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
         .locator("form select")
         .nth(1)
         .evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.text),
-      kind: await p
-        .locator("form input[type=radio]:checked")
-        .first()
+      kind: await kindRadios(p).evaluateAll((rs) => (rs as HTMLInputElement[]).find((r) => r.checked)?.value),
+      scale: await p
+        .locator("form")
+        .filter({ hasText: "Pokaż" })
+        .locator("input[type=radio]:checked")
         .evaluate((r) => (r as HTMLInputElement).value),
     });
     const expected = await shown(page);

@@ -102,8 +102,14 @@ describe("the dashboards in Chromium", () => {
   }
 
   it("publishes the data from the snapshot beside a site that holds none, never from a stale loader cache", () => {
-    // no data baked into the site: its only file attachment is the print stylesheet
-    expect(readdirSync(join(site, "_file"))).toEqual([expect.stringMatching(/^print\.[0-9a-f]+\.css$/)]);
+    // no data baked into the site: its only file attachments are the print stylesheet and the map's outlines
+    expect(readdirSync(join(site, "_file")).sort()).toEqual([
+      "geo",
+      expect.stringMatching(/^print\.[0-9a-f]+\.css$/),
+    ]);
+    expect(readdirSync(join(site, "_file", "geo"))).toEqual([
+      expect.stringMatching(/^polska\.[0-9a-f]+\.json$/),
+    ]);
     const centres = readFileSync(join(published, "centres.json"), "utf8");
     expect(centres).not.toContain("STALE-CACHE");
     expect(centres).toContain("wroclaw");
