@@ -44,6 +44,7 @@ for (const [table, file] of Object.entries({
   centres: "centres.csv",
   metrics: "metrics/*.csv",
   breakdowns: "breakdowns.csv",
+  legal_norms: "legal_norms.csv",
 })) {
   await c.run(
     `create table seeds.${table} as

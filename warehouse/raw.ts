@@ -133,10 +133,15 @@ export async function loadReferenceFigures(
   return { count, version: referenceVersionOf(text) };
 }
 
-/** The seeds (models/seeds/*.csv) as tables of text: seeds.centres, seeds.metrics, seeds.breakdowns. */
+/** The seeds (models/seeds/*.csv) as tables of text: seeds.centres, seeds.metrics, seeds.breakdowns, seeds.legal_norms. */
 export async function loadSeeds(connection: DuckDBConnection) {
   await connection.run("create schema seeds");
-  const seeds = { centres: "centres.csv", metrics: "metrics/*.csv", breakdowns: "breakdowns.csv" };
+  const seeds = {
+    centres: "centres.csv",
+    metrics: "metrics/*.csv",
+    breakdowns: "breakdowns.csv",
+    legal_norms: "legal_norms.csv",
+  };
   for (const [table, file] of Object.entries(seeds)) {
     await connection.run(
       `create table seeds.${table} as
