@@ -35,6 +35,38 @@ export const TEST_LABELS_PL: Record<string, string> = {
     "wskaźnik kadrowy jest liczony tylko wtedy, gdy znane są licznik i dodatni mianownik",
   sides_lead_to_their_figures:
     "licznik i mianownik wskaźnika kadrowego prowadzą do liczb, z których je wzięto",
+  one_norm_in_force_per_measure_and_day:
+    "dla każdej miary w danym dniu obowiązuje dokładnie jedna norma ustawowa",
+  official_figure_preferred:
+    "tam, gdzie jest liczba mieszkańców z GUS, używamy jej, a nie liczby ze sprawozdania",
+  report_population_leads_to_its_figure:
+    "liczba mieszkańców ze sprawozdania prowadzi do liczby w dokumencie, z której ją wzięto",
+  at_least_two_centres_per_definition:
+    "w warstwie porównywalnej każdą definicję wskaźnika podają co najmniej dwa ośrodki",
+  derived_rows_say_how: "każda wyliczona wartość mówi, jak ją wyliczono (wzór i liczby źródłowe)",
+  harmonised_total_is_sum_of_parts:
+    "suma części (np. asystenci MOPS i WMA) równa się sumie liczb, z których powstała",
+  second_half_is_year_minus_first: "wyliczone II półrocze równa się liczbie za rok minus I półrocze",
+  comparable_rate_is_value_per_population:
+    "wskaźnik na 10 tys. mieszkańców w warstwie porównywalnej to wartość / liczba mieszkańców × 10 000",
+  derived_h2_is_year_minus_h1:
+    "wyliczone II półrocze Niebieskiej Karty to rok minus I półrocze, ze wzorem i obiema liczbami",
+  every_derived_h2_cites_its_figures: "każde wyliczone II półrocze wskazuje obie liczby, z których powstało",
+  rate_is_value_per_population: "wskaźnik na 10 tys. mieszkańców to wartość / liczba mieszkańców × 10 000",
+  rate_names_population_and_formula:
+    "każdy wskaźnik na 10 tys. mieszkańców podaje wzór i źródło liczby mieszkańców",
+  no_population_says_so: "bez liczby mieszkańców wskaźnika nie ma, a uwaga mówi „brak liczby mieszkańców”",
+  population_of_the_matching_date:
+    "liczba mieszkańców jest z tej samej daty co liczba (31 XII roku, 30 VI półrocza)",
+  ratio_is_numerator_per_denominator: "wskaźnik kadr to licznik podzielony przez mianownik",
+  verdict_follows_ratio_and_norm:
+    "ocena („w normie”, „powyżej normy”) wynika ze wskaźnika i normy obowiązującej w tym roku",
+  no_verdict_from_whole_year_counts_or_partial_staff:
+    "liczby z całego roku i niepełna kadra nie dają oceny wobec normy („nieporównywalne”)",
+  verdict_cites_the_basis_in_force: "każda ocena cytuje podstawę prawną obowiązującą w tym roku",
+  year_end_caseload_is_year_minus_ended:
+    "szacunek na koniec roku to rodziny w roku minus zakończone współprace",
+  year_end_rows_name_both_figures: "szacunek na koniec roku wskazuje obie liczby, z których powstał",
 };
 
 /** Columns named in generated tests, in words (anything else is "pole <name>"). */

@@ -3,7 +3,7 @@
 // per centre, "brak danych" in the legend and drawn apart from zero; Porównanie starts on an indicator two
 // or more centres report, groups indicators by topic with counts, and finds a city by name.
 // Screenshots go to tests/artifacts/ to be looked at.
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -62,12 +62,13 @@ describe("the map and Porównanie miast in Chromium", () => {
     return { page, errors, external };
   }
 
-  /** The built site's copy of a loader's output (data/<name>.json → _file/data/<name>.<hash>.json). */
+  /** A page's data as published beside the site (dashboards/publish-data.ts: data/internal/<build>/<name>.json). */
   const builtData = (name: string) => {
-    const dir = join(site, "_file", "data");
-    const file = readdirSync(dir).find((f) => new RegExp(`^${name}\\.[0-9a-f]+\\.json$`).test(f));
-    if (!file) throw new Error(`no ${name}.json in ${dir}`);
-    return JSON.parse(readFileSync(join(dir, file), "utf8"));
+    const published = join(data, "dashboards", "data", "internal");
+    const { buildId } = JSON.parse(readFileSync(join(published, "current.json"), "utf8")) as {
+      buildId: string;
+    };
+    return JSON.parse(readFileSync(join(published, buildId, `${name}.json`), "utf8"));
   };
 
   const marks = (page: Page, cls: string) => page.locator(`.map g.${cls} > *`).count();

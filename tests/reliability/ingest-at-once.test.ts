@@ -25,7 +25,7 @@ describe("npm run ingest, answering at once", () => {
     expect(r.status, r.stderr).toBe(1);
     const lines = r.stderr.split("\n").filter((l) => l.startsWith("✗ rejected "));
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/nie-ma\.txt: no such file$/);
+    expect(lines[0]).toMatch(/nie-ma\.txt: Nie ma takiego pliku.* — no such file$/);
     expect(lines[1]).toMatch(/^✗ rejected pusty\.txt: .*empty/);
     expect(lines[2]).toMatch(/^✗ rejected notatka\.txt: /);
     // The two files that exist are kept with their reasons; nothing else was made.
