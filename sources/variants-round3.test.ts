@@ -152,6 +152,13 @@ describe("next-period variants, third round: every figure read, nothing else", (
         expectProvenance(text, extractDocument(text, "dokument.txt").observations);
       });
 
+      it("flags no total as a contradiction (a table split over pages is one table)", () => {
+        const flagged = extractDocument(text, "dokument.txt").observations.filter((o) =>
+          o.flags.includes("contradiction"),
+        );
+        expect(flagged).toEqual([]);
+      });
+
       it("reads the same figures from the PDF, a page break inside the table", async () => {
         const pdf = await pdfFromText(text, v.pdfLinesPerPage);
         const fromPdf = await readDocumentText(pdf, "dokument.pdf");
