@@ -116,6 +116,8 @@ export function readTables(doc: SourceText): Table[] {
     const rowHeader = (cuts.length ? header.slice(0, cuts[0]) : header).trim();
     const columns = cuts.map((at, k) => header.slice(at, cuts[k + 1]).trim());
 
+    // The header's lines, to know them again when the header is repeated after a page break.
+    const headerLines = new Set(pre.slice(0, lastHeader + 1).map(([, t]) => normaliseLabel(t)));
     let pending: [number, string][] = pre.slice(lastHeader + 1).map(([n, t]) => [n, t.trim()]);
     let lastLine = pre.at(-1)?.[0] ?? start;
     const rows: TableRow[] = [];
@@ -123,7 +125,16 @@ export function readTables(doc: SourceText): Table[] {
     for (const [n, t] of lines.slice(first)) {
       // A table split over two pages: the page's number between its rows is no row.
       if (isPageFurniture(t)) continue;
+      // A table split over two pages with its header repeated on the second: the header is no row.
+      if (pending.length === 0 && headerLines.has(normaliseLabel(t)) && !isRow(t)) continue;
       if (isRow(t)) {
+        // A figure that names its own count ("Liczba sal szkoleniowych 2") after a table whose header
+        // names the count of its rows ("Ilość interwencji") is no row of it: another list begins (with
+        // its heading, the label lines pending above it), and the table ends.
+        if (columns.length > 0 && new RegExp(`^${COLUMN_WORD.source}`, "u").test(normaliseLabel(t))) {
+          ended = true;
+          break;
+        }
         // "Wsparcie pracownika socjalnego" without its number, then "Wsparcie psychologa 42": two rows, the
         // first one without a value; never one label that takes the next row's number.
         if (pending.length > 0 && startsCapital(pending[0]?.[1] ?? "") && startsCapital(t)) {

@@ -90,6 +90,8 @@ function readRows(doc: SourceText): Row[] {
   let block: Block = { heading: "", programme: null };
   let table: { id: number; columns: string[] } | null = null;
   let tables = 0;
+  // The last table and the line of its last row: its header repeated after a page break goes on with it.
+  let last: { id: number; columns: string[]; line: number } | null = null;
   let pending: { parts: string[]; lines: number[] } | null = null;
 
   const finish = (valueLine: number | null, numbers: string, missing: string | null) => {
@@ -143,6 +145,7 @@ function readRows(doc: SourceText): Row[] {
           table: table.id,
           missing: null,
         });
+        last = { id: table.id, columns: table.columns, line: n };
         continue;
       }
       table = null;
@@ -158,13 +161,20 @@ function readRows(doc: SourceText): Row[] {
     }
     const liczba = t.match(/(?<!\p{L})Liczba\s/gu)?.length ?? 0;
     if (liczba >= 2 && splitLabelledRow(t).numbers === "") {
-      table = {
-        id: ++tables,
-        columns: t
-          .split(/(?=(?<!\p{L})Liczba\s)/u)
-          .map((c) => c.trim())
-          .filter(Boolean),
-      };
+      const columns = t
+        .split(/(?=(?<!\p{L})Liczba\s)/u)
+        .map((c) => c.trim())
+        .filter(Boolean);
+      // The same header after nothing but a page's footer or number: the table goes on over the page break
+      // (its "Suma:" row sums the rows of both pages).
+      const prior: { id: number; columns: string[]; line: number } | null = last;
+      const repeated: boolean =
+        prior !== null &&
+        columns.join("|") === prior.columns.join("|") &&
+        Array.from({ length: n - prior.line - 1 }, (_, k) => doc.line(prior.line + 1 + k).trim()).every(
+          (l) => l === "" || isPageFurniture(l),
+        );
+      table = repeated && prior ? { id: prior.id, columns } : { id: ++tables, columns };
       continue;
     }
     if (LABEL_START.test(t)) {
@@ -278,9 +288,36 @@ function periodOf(row: Row, rows: Row[], fallback: number): { period: string; as
   return { period: String(fallback), assumed: true };
 }
 
+/** The metric of each column of a row, null where no metric knows it. */
+function targetsOf(row: Row): (Target | null)[] {
+  return row.columns.map((c) =>
+    row.columns.length === 1 && c === ""
+      ? rowTarget(row.label, row.block)
+      : columnTarget(c, row.columns, row.label),
+  );
+}
+
+/**
+ * A block the statistics of this report own: an "Obszar …" or "Realizacja programu …" block, or one under
+ * another heading with at least one row a metric knows. A block under another heading none of whose rows
+ * is known ("Dodatki mieszkaniowe – dane Wydziału Świadczeń") is another unit's figures, not read; a row
+ * no metric knows in a block this report owns is one to learn, and fails the reader.
+ */
+function ownedBlocks(rows: Row[]): Set<Block> {
+  const owned = new Set<Block>();
+  for (const row of rows) {
+    const b = row.block;
+    if (b.heading === "" || b.programme !== null || /^Obszar\b/u.test(b.heading)) owned.add(b);
+    else if (targetsOf(row).every((t) => t !== null)) owned.add(b);
+  }
+  return owned;
+}
+
 function rowObservations(doc: SourceText, rows: Row[], year: number): ExtractedObservation[] {
   const out: ExtractedObservation[] = [];
+  const owned = ownedBlocks(rows);
   for (const row of rows) {
+    if (!owned.has(row.block)) continue;
     const line = row.valueLine ?? row.labelLines[0] ?? 1;
     const quote = doc.line(line).trim();
     const { period, assumed } = periodOf(row, rows, year);
@@ -312,11 +349,7 @@ function rowObservations(doc: SourceText, rows: Row[], year: number): ExtractedO
         note: allNotes.filter((n): n is string => n !== null).join("; ") || null,
       });
     };
-    const targets = row.columns.map((c) =>
-      row.columns.length === 1 && c === ""
-        ? rowTarget(row.label, row.block)
-        : columnTarget(c, row.columns, row.label),
-    );
+    const targets = targetsOf(row);
     const unknown = targets.indexOf(null);
     if (unknown !== -1) {
       throw new DocumentRejected(

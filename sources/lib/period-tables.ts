@@ -154,8 +154,8 @@ export function unparsedCells(unparsed: string, columns: string[]): Cell[] {
  */
 export function isPageFurniture(line: string): boolean {
   return (
-    /^\s*(strona\s+\d+(\s*(z|\/)\s*\d+)?|[-–]\s*\d+\s*[-–]|\d+\s*\/\s*\d+)\s*$/iu.test(line) ||
-    /(^|[\s|–-])(str\.|strona)\s*\d+(\s*(z|\/)\s*\d+)?\s*$/iu.test(line)
+    /^\s*(strona\s+\d+(\s*(z|\/)\s*\d+)?|[-–—]\s*\d+\s*[-–—]|\d+\s*\/\s*\d+)\s*$/iu.test(line) ||
+    /(^|[\s|–—·•-])(str\.|strona|s\.)\s*\d+(\s*(z|\/)\s*\d+)?\s*$/iu.test(line)
   );
 }
 

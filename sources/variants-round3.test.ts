@@ -1,0 +1,169 @@
+/**
+ * The third round of next-period variants (issue 11, "Done when" 2): written before they were run, one per
+ * centre, under titles and kinds no reader keys on — an information for a session of the city council, a
+ * paper for the council's health committee, two assessments of social-welfare resources ("Ocena zasobów
+ * pomocy społecznej") — with sections in another order, headings renamed, one section left out, and one table
+ * split over two pages. Unlike the second round: footers of other forms ("— 1 —", "s. 1/2", "strona 1 z 2",
+ * a page number line with no first page), the table's heading row repeated after the page break, prose
+ * paragraphs between the sections, and an unrelated table or figures (expenditure, housing allowances,
+ * premises, administrative decisions) whose numbers no reader may claim. Every figure a reader should read is
+ * listed with its value, metric, period and breakdown, and nothing else. sources/variants.test.ts holds the
+ * second round, sources/sections.test.ts the first.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { pdfFromText } from "../tests/helpers/pdf.ts";
+import { readDocumentText } from "./lib/read-document.ts";
+import { expectProvenance } from "./lib/testing.ts";
+import { extractDocument } from "./registry.ts";
+
+type Figure = [period: string, metric: string, breakdown: string | null, value: number | null];
+const key = (f: Figure) => JSON.stringify(f);
+const sorted = (figures: Figure[]) => [...figures].sort((a, b) => key(a).localeCompare(key(b)));
+const figuresOf = (text: string, name: string) =>
+  sorted(
+    extractDocument(text, name).observations.map(
+      (o): Figure => [o.period_id, o.metric_id, o.breakdown, o.value],
+    ),
+  );
+
+interface Variant {
+  file: string;
+  centre: string;
+  about: string;
+  /** Lines per PDF page: chosen so that a page break falls inside a table (or between the passages). */
+  pdfLinesPerPage: number;
+  expected: Figure[];
+}
+
+const VARIANTS: Variant[] = [
+  {
+    file: "wroclaw/fixtures/variants/informacja-na-sesje-rady_2017.txt",
+    centre: "wroclaw",
+    about:
+      "Wrocław, an information for a council session for 2017: staffing lines first, an expenditure table with year columns (not read), Niebieska Karta table, families table last with its reasons reordered and its period heading repeated after a „— 1 —” footer; no family-assistant section",
+    pdfLinesPerPage: 40,
+    expected: [
+      ["2017", "social_workers", null, 219],
+      ["2017", "residents", null, 640648],
+      ["2016", "nk_a_forms", null, 451],
+      ["2017-H1", "nk_a_forms", null, 240],
+      ["2017", "nk_a_forms", null, 468],
+      ["2016", "nk_working_groups", null, 420],
+      ["2017-H1", "nk_working_groups", null, 205],
+      ["2017", "nk_working_groups", null, 437],
+      ["2016", "families_assisted", null, 7640],
+      ["2017", "families_assisted", null, 7402],
+      ["2017-H1", "families_assisted", null, 5870],
+      ["2016", "families_by_reason", "long_term_illness", 4402],
+      ["2017", "families_by_reason", "long_term_illness", 4377],
+      ["2017-H1", "families_by_reason", "long_term_illness", 3290],
+      ["2016", "families_by_reason", "poverty", 4811],
+      ["2017", "families_by_reason", "poverty", 4603],
+      ["2017-H1", "families_by_reason", "poverty", 3611],
+      ["2016", "families_by_reason", "unemployment", 2950],
+      ["2017", "families_by_reason", "unemployment", 2688],
+      ["2017-H1", "families_by_reason", "unemployment", 2004],
+      ["2016", "families_by_reason", "disability", 2877],
+      ["2017", "families_by_reason", "disability", 2861],
+      ["2017-H1", "families_by_reason", "disability", 2240],
+      ["2016", "families_social_work", null, 3590],
+      ["2017", "families_social_work", null, 3544],
+      ["2017-H1", "families_social_work", null, 2902],
+      ["2016", "families_social_work_only", null, 671],
+      ["2017", "families_social_work_only", null, 649],
+      ["2017-H1", "families_social_work_only", null, 498],
+    ],
+  },
+  {
+    file: "jaworzno/fixtures/variants/ocena-zasobow-pomocy-spolecznej_2027.txt",
+    centre: "jaworzno",
+    about:
+      "Jaworzno, an assessment of social-welfare resources for 2027: tables 6, 3, 5 in that order, tables 1–2, 4 and 7 missing, an untitled premises list between them (not read), table 5 split by a „strona 1 z 2” footer with its heading row repeated",
+    pdfLinesPerPage: 26,
+    expected: [
+      ["2027", "families_with_family_assistant_by_situation", "at_risk_of_placement", 27],
+      ["2027", "families_with_family_assistant_by_situation", "children_in_foster_care", 6],
+      ["2027", "families_with_family_assistant_by_situation", "monitoring", 15],
+      ["2027", "crisis_interventions", null, 51],
+      ["2027", "crisis_interventions", "child_rights_violation", 9],
+      ["2027", "home_visits", "family_assistant", 1256],
+      ["2027", "opinions_to_external_institutions", "family_assistant", 31],
+      ["2027", "home_visits", "social_worker", 3602],
+      ["2027", "opinions_to_external_institutions", "social_worker", 812],
+    ],
+  },
+  {
+    file: "katowice/fixtures/variants/material-na-posiedzenie-komisji-zdrowia_2029.txt",
+    centre: "katowice",
+    about:
+      "Katowice, a paper for the health committee for 2029: supervision first (without its participants' lines), family assistance, housing-allowance figures of another department (not read), trainings last, split by a „s. 1/2” footer with the heading row repeated; no psychotherapy",
+    pdfLinesPerPage: 29,
+    expected: [
+      ["2029", "supervisions", "psychological", 188],
+      ["2029", "supervision_hours", "psychological", 410],
+      ["2029", "supervisions", "social_work", 74],
+      ["2029", "supervision_hours", "social_work", 166],
+      ["2029", "family_assistants", null, 20],
+      ["2029", "families_with_family_assistant", null, 331],
+      ["2029", "children_in_families_with_family_assistant", null, 574],
+      ["2029", "trainings", "paid", 14],
+      ["2029", "training_participants", "paid", 188],
+      ["2029", "trainings", "free", 40],
+      ["2029", "training_participants", "free", 955],
+      ["2029", "trainings", "dofinansowane", 7],
+      ["2029", "training_participants", "dofinansowane", 101],
+      ["2029", "trainings", null, 61],
+      ["2029", "training_participants", null, 1244],
+    ],
+  },
+  {
+    file: "kedzierzyn-kozle/fixtures/variants/ocena-zasobow-pomocy-spolecznej_2029.txt",
+    centre: "kedzierzyn-kozle",
+    about:
+      "Kędzierzyn-Koźle, an assessment of social-welfare resources for 2029: a count of administrative decisions first (not read), the family-assistant sentences reordered and split by a „Strona 2 z 3” line, no sentence on ended assistance",
+    pdfLinesPerPage: 15,
+    expected: [
+      ["2029", "families_with_family_assistant_by_situation", "court_ordered", 16],
+      ["2029", "family_assistants", null, 8],
+      ["2029", "families_with_family_assistant", null, 97],
+      ["2029", "children_in_families_with_family_assistant", null, 181],
+      ["2029", "families_with_family_assistant_by_situation", "children_in_foster_care", 12],
+      ["2029", "family_assistant_advice_sessions", null, 8011],
+      ["2029", "family_assistant_consultations", null, 3377],
+    ],
+  },
+];
+
+describe("next-period variants, third round: every figure read, nothing else", () => {
+  for (const v of VARIANTS) {
+    describe(v.about, () => {
+      const text = readFileSync(new URL(`./${v.file}`, import.meta.url), "utf8");
+
+      it("is recognised as its centre's document of an unknown kind", () => {
+        const result = extractDocument(text, "dokument.txt");
+        expect(result.recognition.centre_id).toBe(v.centre);
+        expect(result.recognition.kind).toBe("inny");
+        expect(result.failures).toEqual([]);
+      });
+
+      it("reads every figure of the text with its value, metric, period and breakdown, and nothing else", () => {
+        expect(figuresOf(text, "dokument.txt")).toEqual(sorted(v.expected));
+        expectProvenance(text, extractDocument(text, "dokument.txt").observations);
+      });
+
+      it("flags no total as a contradiction (a table split over pages is one table)", () => {
+        const flagged = extractDocument(text, "dokument.txt").observations.filter((o) =>
+          o.flags.includes("contradiction"),
+        );
+        expect(flagged).toEqual([]);
+      });
+
+      it("reads the same figures from the PDF, a page break inside the table", async () => {
+        const pdf = await pdfFromText(text, v.pdfLinesPerPage);
+        const fromPdf = await readDocumentText(pdf, "dokument.pdf");
+        expect(figuresOf(fromPdf, "dokument.pdf")).toEqual(sorted(v.expected));
+      });
+    });
+  }
+});
