@@ -127,7 +127,7 @@ function run(
           new ChildFailed(
             `${args.find((a) => a.endsWith(".ts") || a.endsWith(".mjs")) ?? command} exited ${status}:\n${stderr
               .split("\n")
-              .slice(-15)
+              .slice(-60)
               .join("\n")}`,
           ),
         );

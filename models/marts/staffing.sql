@@ -263,7 +263,11 @@ select
             then 'Sprawozdanie podaje liczbę rodzin, ale nie liczbę asystentów – wskaźnika nie da się policzyć.'
         when measure like 'families_per_family_assistant%' and numerator is null
             then 'Sprawozdanie podaje liczbę asystentów, ale nie liczbę rodzin – wskaźnika nie da się policzyć.'
+        when measure = 'families_in_social_work_per_social_worker' and denominator is null
+            then 'Brak liczby pracowników socjalnych – kryterium 50 rodzin na pracownika nie da się sprawdzić.'
         when denominator = 0 then 'Liczba pracowników wynosi 0 – wskaźnika nie da się policzyć.'
+        -- any other pair with a side missing: said, never a note built from a missing number
+        when ratio is null then 'Brak jednej z liczb – wskaźnika nie da się policzyć.'
         when norm_id is null
             then 'W ' || year || ' r. nie obowiązywał jeszcze ustawowy limit – wskaźnika (' || ratio_pl || ') nie oceniamy.'
         when is_whole_year_count
