@@ -6,31 +6,7 @@
  * page break inside the table in the PDF). Every figure in them must be read with its value, metric, period
  * and breakdown, and nothing else. sources/sections.test.ts holds the first round.
  */
-import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { pdfFromText } from "../tests/helpers/pdf.ts";
-import { readDocumentText } from "./lib/read-document.ts";
-import { expectProvenance } from "./lib/testing.ts";
-import { extractDocument } from "./registry.ts";
-
-type Figure = [period: string, metric: string, breakdown: string | null, value: number | null];
-const key = (f: Figure) => JSON.stringify(f);
-const sorted = (figures: Figure[]) => [...figures].sort((a, b) => key(a).localeCompare(key(b)));
-const figuresOf = (text: string, name: string) =>
-  sorted(
-    extractDocument(text, name).observations.map(
-      (o): Figure => [o.period_id, o.metric_id, o.breakdown, o.value],
-    ),
-  );
-
-interface Variant {
-  file: string;
-  centre: string;
-  about: string;
-  /** Lines per PDF page: chosen so that a page break falls inside a table (or between the passages). */
-  pdfLinesPerPage: number;
-  expected: Figure[];
-}
+import { describeVariants, type Variant } from "./variant-cases.ts";
 
 const VARIANTS: Variant[] = [
   {
@@ -121,28 +97,4 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-describe("next-period variants, second round: every figure read, nothing else", () => {
-  for (const v of VARIANTS) {
-    describe(v.about, () => {
-      const text = readFileSync(new URL(`./${v.file}`, import.meta.url), "utf8");
-
-      it("is recognised as its centre's document of an unknown kind", () => {
-        const result = extractDocument(text, "dokument.txt");
-        expect(result.recognition.centre_id).toBe(v.centre);
-        expect(result.recognition.kind).toBe("inny");
-        expect(result.failures).toEqual([]);
-      });
-
-      it("reads every figure of the text with its value, metric, period and breakdown, and nothing else", () => {
-        expect(figuresOf(text, "dokument.txt")).toEqual(sorted(v.expected));
-        expectProvenance(text, extractDocument(text, "dokument.txt").observations);
-      });
-
-      it("reads the same figures from the PDF, a page break inside the table", async () => {
-        const pdf = await pdfFromText(text, v.pdfLinesPerPage);
-        const fromPdf = await readDocumentText(pdf, "dokument.pdf");
-        expect(figuresOf(fromPdf, "dokument.pdf")).toEqual(sorted(v.expected));
-      });
-    });
-  }
-});
+describeVariants("next-period variants, second round: every figure read, nothing else", VARIANTS);
