@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { dataPaths } from "../lib/config.ts";
 import { faultPoint } from "../lib/faults.ts";
-import { type PublishDataResult, publicByDefault } from "./publish-data.ts";
+import { isAlive, type PublishDataResult, publicByDefault } from "./publish-data.ts";
 import { BUILD_INFO_FILE, type BuildInfo, readBuildInfo } from "./serve.ts";
 
 export { publicByDefault };
@@ -30,15 +30,6 @@ export interface BuildDashboardsOptions {
   /** Build the site even if its code did not change. */
   forceSite?: boolean;
 }
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Remove what earlier builds' data loaders left in the Framework cache; keep the bundled npm modules. */
 async function clearLoaderCache(): Promise<void> {

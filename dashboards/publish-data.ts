@@ -78,7 +78,8 @@ async function readManifest(dir: string): Promise<Manifest | null> {
   }
 }
 
-const isAlive = (pid: number) => {
+/** Whether a process of this machine is still running (a pinned snapshot or half-written build of a dead one is removed). */
+export const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
