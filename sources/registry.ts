@@ -8,6 +8,7 @@ import {
   DocumentRejected,
   type Extractor,
   type ReadingContext,
+  RowsSkipped,
   type SectionReader,
 } from "./lib/extractor.ts";
 import { grainViolations, oneFigurePerDocument } from "./lib/grain.ts";
@@ -111,6 +112,8 @@ export interface ReaderFailure {
   section_pl: string;
   /** Why it failed, as it said (English, for the log). */
   reason: string;
+  /** It skipped only rows it does not know: its other figures were taken (lib/extractor.ts RowsSkipped). */
+  skipped?: true;
 }
 
 /** What reading a document's sections gave: the figures, which readers read them, which failed. */
@@ -124,6 +127,12 @@ export interface SectionReading {
 
 /** A reader's failure for a person, in Polish, with the reader's own (English) reason after it. */
 export function readerFailureMessage(f: ReaderFailure): string {
+  if (f.skipped) {
+    return (
+      `czytnik sekcji „${f.section_pl}” (${f.reader}) pominął wiersze, których nie zna: ich liczb nie odczytano ` +
+      `ani nie zgadywano, pozostałe liczby tej sekcji przyjęto; sprawdź te wiersze i zgłoś je zespołowi — ${f.reason}`
+    );
+  }
   return (
     `czytnik sekcji „${f.section_pl}” (${f.reader}) nie odczytał tego dokumentu, więc liczby tej sekcji ` +
     `pominięto (pozostałe przyjęto); zgłoś to zespołowi — ${f.reason}`
@@ -150,9 +159,20 @@ export function readSections(doc: RecognisedDocument): SectionReading {
     try {
       figures = reader.read(doc.source, context);
     } catch (e) {
-      const reason = e instanceof DocumentRejected ? e.reason : e instanceof Error ? e.message : String(e);
-      failures.push({ reader: reader.id, section_pl: reader.section_pl, reason: oneLine(reason) });
-      continue;
+      if (e instanceof RowsSkipped) {
+        // Rows it does not know were skipped: a warning, and the figures it did read are kept.
+        failures.push({
+          reader: reader.id,
+          section_pl: reader.section_pl,
+          reason: oneLine(e.reason),
+          skipped: true,
+        });
+        figures = e.figures;
+      } else {
+        const reason = e instanceof DocumentRejected ? e.reason : e instanceof Error ? e.message : String(e);
+        failures.push({ reader: reader.id, section_pl: reader.section_pl, reason: oneLine(reason) });
+        continue;
+      }
     }
     let count = 0;
     for (const o of figures) {

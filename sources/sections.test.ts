@@ -208,14 +208,22 @@ describe("a section reader that fails loses only its own figures", () => {
   const wroclaw = fixture("wroclaw/fixtures/informacja-o-realizacji-zadan_2015.txt");
   const withUnknownBlock = `${wroclaw}\nObszar: kluby seniora\nLiczba klubów seniora 12\n`;
 
-  it("keeps the other readers' figures and names the reader that failed", () => {
+  it("keeps the other readers' figures and names the reader that skipped the row", () => {
     const result = extractDocument(withUnknownBlock, "dokument.txt");
     expect(result.observations.length).toBe(extractDocument(wroclaw, "dokument.txt").observations.length);
     expect(result.failures.map((f) => f.reader)).toEqual(["katowice/komisja-cpsmis"]);
     expect(result.failures[0]?.reason).toMatch(/Liczba klubów seniora/);
     const message = readerFailureMessage(result.failures[0] as ReaderFailure);
-    expect(message).toMatch(/^czytnik sekcji „.+” \(katowice\/komisja-cpsmis\) nie odczytał tego dokumentu/);
+    // The row is skipped, not guessed, and only it: the reader's known figures would be kept.
+    expect(message).toMatch(
+      /^czytnik sekcji „.+” \(katowice\/komisja-cpsmis\) pominął wiersze, których nie zna/,
+    );
     expect(message).toContain("has no metric in the catalogue");
+  });
+
+  it("says a reader that threw did not read the document", () => {
+    const message = readerFailureMessage({ reader: "x/y", section_pl: "tabela", reason: "a bug" });
+    expect(message).toMatch(/^czytnik sekcji „tabela” \(x\/y\) nie odczytał tego dokumentu/);
   });
 
   it("rejects a document only when nothing was read, naming the failed reader too", () => {

@@ -358,3 +358,62 @@ describe("jaworzno/sprawozdanie-gpwr: a row that cannot be read takes nothing fr
     same(obs, "families_with_specialist_support", "social_worker");
   });
 });
+
+describe("jaworzno/sprawozdanie-gpwr: the layout's traps in a next-period annex", () => {
+  // Tables titled "Tabela 6." and "Tab. 3 –", a column per year and a change column, a dash for a missing
+  // value, a footnote mark and its note, a running header and a page number inside a table, a source line
+  // under it, and a row table 5 does not know.
+  const FILE = "fixtures/layout-traps_2027.txt";
+  const text = read(FILE);
+  const result = extract(FILE);
+
+  it("reads each figure under its column's year, a dash as missing, and no change column", () => {
+    expect(
+      rows(result.observations).map(([line, metric, breakdown, value, flags]) => [
+        line,
+        metric,
+        breakdown,
+        value,
+        flags,
+      ]),
+    ).toEqual([
+      [8, "families_with_family_assistant_by_situation", "at_risk_of_placement", 24, ""],
+      [8, "families_with_family_assistant_by_situation", "at_risk_of_placement", 27, ""],
+      [9, "families_with_family_assistant_by_situation", "children_in_foster_care", 5, ""],
+      [9, "families_with_family_assistant_by_situation", "children_in_foster_care", null, "missing"],
+      [10, "families_with_family_assistant_by_situation", "monitoring", 12, ""],
+      [10, "families_with_family_assistant_by_situation", "monitoring", 15, ""],
+      [15, "crisis_interventions", null, 51, ""],
+      [20, "crisis_interventions", "child_rights_violation", 9, ""],
+      [25, "home_visits", "family_assistant", 1256, ""],
+      [27, "opinions_to_external_institutions", "family_assistant", 31, ""],
+    ]);
+    const periods = result.observations.filter((o) => o.line === 8).map((o) => o.period_id);
+    expect(periods.sort()).toEqual(["2026", "2027"]);
+    expect(result.observations.find((o) => o.line === 9 && o.value === null)?.period_id).toBe("2027");
+    expect(result.observations.filter((o) => o.line === 10).every((o) => /gwiazdką/.test(o.note ?? ""))).toBe(
+      true,
+    );
+    expectProvenance(text, result.observations);
+  });
+
+  it("skips the row no rule knows with a warning naming it, and keeps every other figure", () => {
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        reader: "jaworzno/programme-report",
+        skipped: true,
+        reason: expect.stringMatching(/„rozmowy telefoniczne asystentów z rodzinami” \(wiersz 26\)/),
+      }),
+    ]);
+    expect(result.observations.some((o) => o.value === 4410)).toBe(false);
+  });
+
+  it("ends a table at a note under it, and continues it past a running header and a page number", () => {
+    const tables = readTables(new SourceText(text));
+    expect(tables.map((t) => [t.firstLine, t.rows.map((r) => r.line)])).toEqual([
+      [6, [8, 9, 10]],
+      [13, [15, 20]],
+      [23, [25, 26, 27]],
+    ]);
+  });
+});

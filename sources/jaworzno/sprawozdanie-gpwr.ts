@@ -10,11 +10,19 @@
 import { matchBreakdown, unitOf } from "../lib/catalogue.ts";
 import type { CentreRecord } from "../lib/centres.ts";
 import { escapeRegExp, normaliseLabel, type SourceText } from "../lib/document.ts";
-import type { Extractor, ReadingContext } from "../lib/extractor.ts";
+import { type Extractor, type ReadingContext, RowsSkipped } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
+import {
+  CHANGE_COLUMN,
+  cellsWithGaps,
+  furnitureOf,
+  isNoteLine,
+  missingTokenNote,
+  stripFootnoteMarks,
+  withoutTrailingChange,
+} from "../lib/layout.ts";
 import { splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
-import { isPageFurniture } from "../lib/period-tables.ts";
 import {
   breakdownFromLabel,
   Flow,
@@ -31,9 +39,19 @@ const WHOLE_YEAR_NOTE =
 // ---------------------------------------------------------------------------------------------------------
 // Tables
 
-const TABLE_START = /^\s*Tabela\s+Nr\s*\d+\s*:?\s*$/i;
+/**
+ * "Tabela Nr 3:", "Tabela nr 3.", "Tabela 3", "Tab. 3 – Interwencje kryzysowe": the title after the number
+ * is the table's first header line. A sentence that starts with "Tabela 3 przedstawia …" is no table.
+ */
+const TABLE_START = /^\s*Tab(?:ela|\.)\s*(?:nr\.?\s*)?\d+\s*[.:–-]?\s*(?<title>[^.!?]{0,100})$/iu;
+/** "Tabela Nr 5 (cd.)", "Tabela 5 – ciąg dalszy": the table goes on after a page break, no new table. */
+const TABLE_GOES_ON = /\(?\s*(c\.\s?d\.?|cd\.?|ciąg dalszy|kontynuacja)\s*\)?\s*:?\s*$/iu;
 /** Words that open a column header ("Liczba rodzin z dziećmi", "Ilość interwencji"), on normalised text. */
 const COLUMN_WORD = /(?<!\p{L})(liczba|ilosc|kwota|wartosc)(?!\p{L})/gu;
+/** Where a header's columns begin: a column word, or a column of the change against another year. */
+const COLUMN_CUT = /(?<!\p{L})(liczba|ilosc|kwota|wartosc|zmiana|dynamika|roznica)(?!\p{L})/gu;
+/** A header line of years and change columns only ("2026 2027 zmiana %"): part of the header, no row. */
+const YEAR_HEADER = /^(?:(?:19|20)\d{2}\s*(?:r\.|rok)?|zmiana|dynamika|roznica|\(?%\)?|\s|[|/])+$/iu;
 const SENTENCE_END = /[.!?]\s+\p{Lu}/u;
 
 /** A table as laid out in the document: its header and rows, each row with its label and digit groups. */
@@ -42,6 +60,8 @@ export interface Table {
   lastLine: number;
   rowHeader: string;
   columns: string[];
+  /** The year of each column when the header names one ("Liczba rodzin 2026 Liczba rodzin 2027"), else null. */
+  years: (string | null)[];
   rows: TableRow[];
 }
 
@@ -58,6 +78,12 @@ interface TableRow {
   above: [number, string][];
   /** The label as written on the value line itself. */
   ownLabel: string;
+  /** One value per column when some stand as a dash or "b.d." (null there); absent otherwise. */
+  cells?: (number | null)[];
+  /** The dashes as written, for the note of a missing value. */
+  dashes?: string[];
+  /** The row or its value carries a footnote mark ("20*"). */
+  marked?: boolean;
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, " ").trim();
@@ -96,25 +122,79 @@ function valueLessRow(lines: [number, string][]): TableRow {
   };
 }
 
+/**
+ * The columns of a header, cut where a column word begins; a column that names two years or more ("liczba
+ * rodzin 2026 2027") is one column per year. Change columns ("zmiana %") are kept, to be known and not read.
+ */
+function headerColumns(header: string): { rowHeader: string; columns: string[]; years: (string | null)[] } {
+  const cuts = [...header.matchAll(COLUMN_CUT)].map((m) => m.index);
+  const rowHeader = (cuts.length ? header.slice(0, cuts[0]) : header).trim();
+  const columns: string[] = [];
+  const years: (string | null)[] = [];
+  for (const [k, at] of cuts.entries()) {
+    const column = header.slice(at, cuts[k + 1]).trim();
+    const named = column.match(/(?<!\d)(?:19|20)\d{2}(?!\d)/g) ?? [];
+    if (named.length >= 2 && !CHANGE_COLUMN.test(column)) {
+      const base = column
+        .replace(/(?:\b(?:w|za)\s+)?(?<!\d)(?:19|20)\d{2}(?!\d)\s*(?:r\.|rok\b)?/g, "")
+        .trim();
+      for (const y of named) {
+        columns.push(`${base} ${y}`);
+        years.push(y);
+      }
+    } else {
+      columns.push(column);
+      years.push(CHANGE_COLUMN.test(column) ? null : (named[0] ?? null));
+    }
+  }
+  return { rowHeader, columns, years };
+}
+
+/**
+ * A line that can be a table's first row before its header is known: a row, or one with a change at its end
+ * ("24 27 +12,5%"), a footnote mark ("12*") or a dash for a missing value ("5 –").
+ */
+function mayBeRow(t: string): boolean {
+  const line = stripFootnoteMarks(t).text;
+  return isRow(line) || isRow(withoutTrailingChange(line)) || cellsWithGaps(line, 1) !== null;
+}
+
+const isYearHeader = (t: string) => YEAR_HEADER.test(normaliseLabel(t)) && /\d{4}/.test(t);
+
 /** Every "Tabela Nr N:" with its header, columns and rows; the prose after a table is not part of it. */
 export function readTables(doc: SourceText): Table[] {
-  const starts = doc.findLines(TABLE_START);
+  const starts = doc.findLines(TABLE_START).filter((n) => !TABLE_GOES_ON.test(doc.line(n)));
+  const furniture = furnitureOf(doc);
   return starts.flatMap((start, i): Table[] => {
     const limit = (starts[i + 1] ?? doc.lines.length + 1) - 1;
-    const lines = [...doc.nonBlankLines(start + 1, limit)];
-    const first = lines.findIndex(([, t]) => isRow(t));
+    const title = TABLE_START.exec(doc.line(start))?.groups?.title?.trim() ?? "";
+    const lines: [number, string][] = [
+      ...(title === "" ? [] : [[start, title] as [number, string]]),
+      ...[...doc.nonBlankLines(start + 1, limit)].filter(([, t]) => !furniture(t)),
+    ];
+    const first = lines.findIndex(([, t]) => mayBeRow(t) && !isYearHeader(t));
     if (first < 0) return [];
     const pre = lines.slice(0, first);
-    const lastHeader = pre.findLastIndex(([, t]) => new RegExp(COLUMN_WORD).test(normaliseLabel(t)));
+    const lastHeader = pre.findLastIndex(
+      ([, t]) => new RegExp(COLUMN_WORD).test(normaliseLabel(t)) || isYearHeader(t),
+    );
     const header = normaliseLabel(
       pre
         .slice(0, lastHeader + 1)
         .map(([, t]) => t)
         .join(" "),
     );
-    const cuts = [...header.matchAll(COLUMN_WORD)].map((m) => m.index);
-    const rowHeader = (cuts.length ? header.slice(0, cuts[0]) : header).trim();
-    const columns = cuts.map((at, k) => header.slice(at, cuts[k + 1]).trim());
+    const { rowHeader, columns, years } = headerColumns(header);
+    // Change columns at the end of the header: their values are taken off each row before it is split.
+    let changes = 0;
+    while (changes < columns.length && CHANGE_COLUMN.test(columns[columns.length - 1 - changes] ?? ""))
+      changes++;
+    const valuesOf = (t: string) => {
+      let line = stripFootnoteMarks(t).text;
+      for (let k = 0; k < changes; k++) line = withoutTrailingChange(line);
+      return line;
+    };
+    const valueColumns = columns.length - changes;
 
     // The header's lines, to know them again when the header is repeated after a page break.
     const headerLines = new Set(pre.slice(0, lastHeader + 1).map(([, t]) => normaliseLabel(t)));
@@ -123,11 +203,40 @@ export function readTables(doc: SourceText): Table[] {
     const rows: TableRow[] = [];
     let ended = false;
     for (const [n, t] of lines.slice(first)) {
-      // A table split over two pages: the page's number between its rows is no row.
-      if (isPageFurniture(t)) continue;
+      // A table split over two pages: "Tabela Nr 5 (cd.)" on the second page is no row.
+      if (TABLE_START.test(t) && TABLE_GOES_ON.test(t)) continue;
       // A table split over two pages with its header repeated on the second: the header is no row.
-      if (pending.length === 0 && headerLines.has(normaliseLabel(t)) && !isRow(t)) continue;
-      if (isRow(t)) {
+      if (pending.length === 0 && headerLines.has(normaliseLabel(t)) && (!isRow(t) || isYearHeader(t)))
+        continue;
+      // A note under the table ("* dane szacunkowe", "Źródło: …") ends it.
+      if (isNoteLine(t)) {
+        ended = true;
+        break;
+      }
+      const line = valuesOf(t);
+      const gaps = valueColumns > 0 ? cellsWithGaps(line, valueColumns) : cellsWithGaps(line, 1);
+      if (gaps) {
+        if (pending.length > 0 && startsCapital(pending[0]?.[1] ?? "") && startsCapital(t)) {
+          rows.push(valueLessRow(pending));
+          pending = [];
+        }
+        rows.push({
+          line: n,
+          label: collapse([...pending.map(([, p]) => p), gaps.label].join(" ")),
+          numbers: "",
+          unparsed: "",
+          quote: t.trim(),
+          above: pending,
+          ownLabel: gaps.label,
+          cells: gaps.cells,
+          dashes: gaps.dashes,
+          marked: stripFootnoteMarks(t).marked,
+        });
+        pending = [];
+        lastLine = n;
+        continue;
+      }
+      if (isRow(line)) {
         // A figure that names its own count ("Liczba sal szkoleniowych 2") after a table whose header
         // names the count of its rows ("Ilość interwencji") is no row of it: another list begins (with
         // its heading, the label lines pending above it), and the table ends.
@@ -141,7 +250,7 @@ export function readTables(doc: SourceText): Table[] {
           rows.push(valueLessRow(pending));
           pending = [];
         }
-        const r = splitLabelledRow(t);
+        const r = splitLabelledRow(line);
         rows.push({
           line: n,
           label: collapse([...pending.map(([, p]) => p), r.label].join(" ")),
@@ -150,6 +259,7 @@ export function readTables(doc: SourceText): Table[] {
           quote: t.trim(),
           above: pending,
           ownLabel: r.label,
+          marked: stripFootnoteMarks(t).marked,
         });
         pending = [];
         lastLine = n;
@@ -159,7 +269,7 @@ export function readTables(doc: SourceText): Table[] {
         ended = true;
         break;
       }
-      pending.push([n, t.trim()]);
+      pending.push([n, stripFootnoteMarks(t).text.trim()]);
     }
     // The table runs into the next one (or the end of the document) with a label and no value: the value was lost.
     const lastPending = pending.at(-1);
@@ -167,7 +277,7 @@ export function readTables(doc: SourceText): Table[] {
       rows.push(valueLessRow(pending));
       lastLine = lastPending[0];
     }
-    return [{ firstLine: start, lastLine, rowHeader, columns, rows }];
+    return [{ firstLine: start, lastLine, rowHeader, columns, years, rows }];
   });
 }
 
@@ -299,6 +409,8 @@ const TABLES: TableSpec[] = [
 ];
 
 interface Figure {
+  /** The column's own year, when its header names one; else the document's year. */
+  period?: string;
   metric: string;
   breakdown: string | null;
   value: number | null;
@@ -366,30 +478,53 @@ function unjoinRows(rows: TableRow[], specs: ColumnSpec[]): TableRow[] {
   });
 }
 
-function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumber[] } {
+const FOOTNOTE_NOTE =
+  "Wartość oznaczona w dokumencie gwiazdką (przypisem); treść przypisu pod tabelą, np. „dane szacunkowe”.";
+
+/**
+ * The figures of the tables. A row no rule of a known table names, in a column that has no fallback, is
+ * skipped and named in `skipped` (a warning, never a guess); a change column ("zmiana %") is not read.
+ */
+function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumber[]; skipped: string[] } {
   const figures: Figure[] = [];
   const unread: UnreadNumber[] = [];
+  const skipped: string[] = [];
   for (const table of readTables(doc)) {
     const head = collapse([table.rowHeader, ...table.columns].join(" "));
     const spec = TABLES.find((s) => s.identify.test(head || normaliseLabel(table.rows[0]?.label ?? "")));
-    const count = Math.max(1, table.columns.length);
+    const valueColumns = table.columns.filter((c) => !CHANGE_COLUMN.test(c)).length;
+    const count = Math.max(1, valueColumns);
     for (const row of unjoinRows(table.rows, spec?.columns ?? [])) {
-      const split = row.numbers === "" ? null : splitDigitGroups(row.numbers, count);
+      const split = row.cells || row.numbers === "" ? null : splitDigitGroups(row.numbers, count);
       for (let c = 0; c < count; c++) {
         const column = spec?.columns.find((cs) => cs.header.test(table.columns[c] ?? ""));
         const m = column ? meaning(column, row.label) : null;
         if (!m || split?.kind === "none") {
           unread.push({ line: row.line, text: row.numbers, context: row.label });
+          // A known table with a row it does not know: skipped, and said so.
+          if (spec && column && !m && c === 0) skipped.push(`„${row.label}” (wiersz ${row.line})`);
           continue;
         }
         const base = {
+          period: table.years[c] ?? undefined,
           metric: m.metric,
           breakdown: m.breakdown,
           line: row.line,
           quote: row.quote,
           label: row.label,
         };
-        if (split === null) {
+        const notes = row.marked ? [...m.notes, FOOTNOTE_NOTE] : m.notes;
+        if (row.cells) {
+          const value = row.cells[c] ?? null;
+          figures.push({
+            ...base,
+            value,
+            flags: value === null ? [...m.flags, "missing"] : m.flags,
+            note:
+              [...notes, ...(value === null ? [missingTokenNote(row.dashes?.[0] ?? "–")] : [])].join(" ") ||
+              null,
+          });
+        } else if (split === null) {
           const why =
             row.unparsed === ""
               ? "Dokument nie podaje wartości tego wiersza (to nie jest zero)."
@@ -398,7 +533,7 @@ function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumbe
             ...base,
             value: null,
             flags: [...m.flags, "missing"],
-            note: [...m.notes, why].join(" "),
+            note: [...notes, why].join(" "),
           });
         } else if (split.kind === "ambiguous") {
           const readings = split.readings.map((r) => r.join(" | ")).join(" albo ");
@@ -407,7 +542,7 @@ function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumbe
             value: null,
             flags: [...m.flags, "ambiguous"],
             note: [
-              ...m.notes,
+              ...notes,
               `Zapis „${row.numbers}” pasuje do kilku podziałów na kolumny: ${readings}.`,
             ].join(" "),
           });
@@ -416,13 +551,13 @@ function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumbe
             ...base,
             value: split.values[c] ?? null,
             flags: m.flags,
-            note: m.notes.join(" ") || null,
+            note: notes.join(" ") || null,
           });
         }
       }
     }
   }
-  return { figures, unread };
+  return { figures, unread, skipped };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -548,16 +683,20 @@ export const sprawozdanieGpwr: Extractor = {
   ],
 };
 
-/** The numbered tables and the prose around them: one figure set, so that table and prose are weighed together. */
+/**
+ * The numbered tables and the prose around them: one figure set, so that table and prose are weighed together.
+ * Rows of a known table that no rule knows are skipped with a warning (RowsSkipped), the other figures kept.
+ */
 function readProgrammeReport(doc: SourceText, context: ReadingContext): ExtractedObservation[] {
   if (context.year === null) return [];
   const period = String(context.year);
-  const figures = [...tableFigures(doc).figures, ...proseFigures(doc).figures];
-  return flagContradictions(
+  const tables = tableFigures(doc);
+  const figures = [...tables.figures, ...proseFigures(doc).figures];
+  const observations = flagContradictions(
     oneFigurePerPlace(
       figures.map((f) => ({
         centre_id: context.centre.centre_id,
-        period_id: period,
+        period_id: f.period ?? period,
         as_of_date: null,
         metric_id: f.metric,
         breakdown: f.breakdown,
@@ -571,4 +710,12 @@ function readProgrammeReport(doc: SourceText, context: ReadingContext): Extracte
       })),
     ),
   );
+  if (tables.skipped.length > 0) {
+    throw new RowsSkipped(
+      "jaworzno/programme-report",
+      `rows of known tables that no rule of the reader knows were skipped: ${tables.skipped.join("; ")}`,
+      observations,
+    );
+  }
+  return observations;
 }

@@ -234,17 +234,21 @@ describe("Katowice komisja-cpsmis: next years' reports of the same layout", () =
     expect(obs).toHaveLength(27);
   });
 
-  it("reads a report without its source line from the first block, and rejects a row it cannot place", () => {
+  it("reads a report without its source line from the first block, and skips a row it cannot place with a warning", () => {
     const text = read(fixturePath("komisja-cpsmis_2025.txt"));
     const noSource = extract(text.replace(/^źródło: .*$/m, ""));
     expect(noSource.recognition.periods).toEqual(["2025"]);
     expect(figures(noSource.observations)).toEqual(figures(extract(text).observations));
-    // A block nobody taught the extractor: the report is rejected with the reason, not read in part.
+    // A block nobody taught the extractor: its row is skipped and named (a warning), nothing is guessed for
+    // it, and every other figure is read as before.
     const unknown = text.replace(
       "Obszar psychoterapia",
       "Obszar interwencja kryzysowa \n\nLiczba interwencji w 2025 r. 40 \n\nObszar psychoterapia",
     );
-    expect(() => extract(unknown)).toThrow(/„Liczba interwencji w 2025 r\.” on line \d+ has no metric/);
+    const skipped = extract(unknown);
+    expect(skipped.failures.map((f) => [f.reader, f.skipped])).toEqual([["katowice/komisja-cpsmis", true]]);
+    expect(skipped.failures[0]?.reason).toMatch(/„Liczba interwencji w 2025 r\.” on line \d+ has no metric/);
+    expect(figures(skipped.observations)).toEqual(figures(extract(text).observations));
   });
 
   it("claims no other document of the project", () => {
@@ -264,5 +268,46 @@ describe("Katowice komisja-cpsmis: next years' reports of the same layout", () =
         centreById("katowice"),
       ),
     ).toBeNull();
+  });
+});
+
+describe("Katowice komisja-cpsmis: the layout's traps in a next-period information", () => {
+  // Headings numbered "1." and "III." (one with its year and a colon), a running header and a page number
+  // inside a block, a footnote mark and its note, a dash and "b.d." for missing values, a block with a column
+  // per year and a change column, and a row no metric knows.
+  const text = read(fixturePath("layout-traps_2030.txt"));
+  const result = extract(text);
+
+  it("reads every known row under its block, its year and its value", () => {
+    expect(figures(result.observations)).toEqual([
+      "2029 families_with_family_assistant - = 331",
+      "2029 family_assistants - = 20",
+      "2030 families_with_family_assistant - = 340",
+      "2030 family_assistants - = 22",
+      "2030 psychotherapy_persons - = 141",
+      "2030 psychotherapy_sessions - = null",
+      "2030 supervision_hours psychological = null",
+      "2030 supervisions psychological = 190",
+    ]);
+    for (const o of result.observations.filter((o) => o.value === null)) {
+      expect(o.flags).toEqual(["missing"]);
+      expect(o.note).toMatch(/zamiast liczby \(brak danych\)/);
+    }
+    expect(result.observations.find((o) => o.metric_id === "psychotherapy_persons")?.note).toMatch(
+      /przypisem/,
+    );
+    expect(result.observations.every((o) => !o.flags.includes("period_assumed"))).toBe(true);
+    expectProvenance(text, result.observations);
+  });
+
+  it("skips the row no metric knows with a warning, and does not reject the document for it", () => {
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        reader: "katowice/komisja-cpsmis",
+        skipped: true,
+        reason: expect.stringMatching(/„Liczba wizyt asystentów w domach rodzin” on line 23/),
+      }),
+    ]);
+    expect(result.observations.some((o) => o.line === 23)).toBe(false);
   });
 });

@@ -2,11 +2,19 @@ import { unitOf } from "../lib/catalogue.ts";
 import type { CentreRecord } from "../lib/centres.ts";
 import { findDateInWords } from "../lib/dates.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
-import { DocumentRejected, type Extractor, type ReadingContext } from "../lib/extractor.ts";
+import { type Extractor, type ReadingContext, RowsSkipped } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
+import {
+  CHANGE_COLUMN,
+  furnitureOf,
+  isNoteLine,
+  MISSING_TOKEN,
+  missingTokenNote,
+  stripFootnoteMarks,
+  withoutTrailingChange,
+} from "../lib/layout.ts";
 import { findNumbersInProse, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
-import { isPageFurniture } from "../lib/period-tables.ts";
 import { breakdownOf, FlatText, oneLine, yearPhrases } from "./common.ts";
 
 /**
@@ -40,6 +48,10 @@ interface Row {
   table: number | null;
   /** Why the value is missing, when it is. */
   missing: string | null;
+  /** The year of each value when the block's header gives year columns ("2028 r. 2029 r."); else null. */
+  years: string[] | null;
+  /** The row or its value carries a footnote mark ("20*"). */
+  marked: boolean;
 }
 
 const LABEL_START = /^(Liczba|Łączn\p{L}*|Ogółem|Razem|Suma)(?!\p{L})/iu;
@@ -67,21 +79,47 @@ function sourceYear(doc: SourceText): number | null {
   return y[0]?.year ?? null;
 }
 
+/** A heading's number, however the document numbers it: "3.", "3.2.", "III.", "a)", "Rozdział 4.", "Część II –". */
+const NUMBERING =
+  /^\s*(?:(?:\d{1,2}\.)+\d{0,2}\.?|\d{1,2}\)|[IVX]{1,5}\.|[a-z]\)|(?:Rozdział|Część|Punkt)\s+(?:\d+|[IVX]+)\.?\s*[–:-]?)\s+/u;
+const withoutNumbering = (t: string) => t.replace(NUMBERING, "");
+
 /**
- * A block's heading under another name than "Obszar …" ("Psychoterapia – dane za rok", "Asysta rodzinna"):
- * a short line of words alone, no number, no row label, not a sentence.
+ * A block's heading under another name than "Obszar …" ("Psychoterapia – dane za rok", "Asysta rodzinna",
+ * "Superwizja pracowników w 2029 r.:"): a short line of words alone, no number but a year, no row label,
+ * not a sentence.
  */
-function isBlockHeading(t: string): boolean {
+function isBlockHeading(line: string): boolean {
+  const t = line.replace(/:$/, "").trim();
+  const bare = t.replace(/(?<!\d)(?:19|20)\d{2}(?!\d)\s*(?:r\.|roku|rok)?/gu, "").trim();
   return (
     t.length <= 60 &&
     /^\p{Lu}/u.test(t) &&
-    !/\d/.test(t) &&
-    !/[.,;:]$/.test(t) &&
+    !/\d/.test(bare) &&
+    !/[.,;:]$/.test(bare) &&
     !LABEL_START.test(t) &&
     !/(?<!\p{L})Liczba\s/u.test(t) &&
-    t.split(/\s+/).length <= 7
+    !isNoteLine(t) &&
+    t.split(/\s+/).length <= 8
   );
 }
+
+/** A header of year columns over a block's rows ("2028 r. 2029 r.", "2028 2029 Zmiana %"): the years, else null. */
+function yearColumns(t: string): string[] | null {
+  const tokens = normaliseLabel(t)
+    .replace(/\(?%\)?/g, " % ")
+    .split(/\s+/)
+    .filter(Boolean);
+  const years = tokens.filter((k) => /^(19|20)\d{2}$/.test(k));
+  const other = tokens.filter((k) => !/^(19|20)\d{2}$/.test(k) && !/^(r\.|rok|roku|%)$/.test(k));
+  if (years.length < 2 || new Set(years).size !== years.length) return null;
+  if (other.some((k) => !CHANGE_COLUMN.test(k) && k !== "w" && k !== "za")) return null;
+  return years;
+}
+
+/** Values of a row under year columns: a change at its end is taken off ("19 20 +5,3%" → "19 20"). */
+const withoutChange = (numbers: string, t: string) =>
+  /%|\s[+−–-]\s?\d/.test(t) ? withoutTrailingChange(numbers) : numbers;
 
 function readRows(doc: SourceText): Row[] {
   const start = statisticsStart(doc);
@@ -92,9 +130,12 @@ function readRows(doc: SourceText): Row[] {
   let tables = 0;
   // The last table and the line of its last row: its header repeated after a page break goes on with it.
   let last: { id: number; columns: string[]; line: number } | null = null;
-  let pending: { parts: string[]; lines: number[] } | null = null;
+  let pending: { parts: string[]; lines: number[]; marked: boolean } | null = null;
+  // Year columns over the rows of the current block ("2028 r. 2029 r."), null when it has none.
+  let years: string[] | null = null;
+  const furniture = furnitureOf(doc);
 
-  const finish = (valueLine: number | null, numbers: string, missing: string | null) => {
+  const finish = (valueLine: number | null, numbers: string, missing: string | null, marked = false) => {
     if (!pending) return;
     rows.push({
       label: joinLabel(pending.parts),
@@ -105,17 +146,25 @@ function readRows(doc: SourceText): Row[] {
       block,
       table: null,
       missing,
+      years,
+      marked: pending.marked || marked,
     });
     pending = null;
   };
 
   for (const [n, raw] of doc.nonBlankLines(start)) {
-    const t = raw.trim();
-    // A page's number between the rows of a table split over two pages is no row and ends nothing.
-    if (isPageFurniture(t)) continue;
+    // A page's number or a running header or footer between the rows is no row and ends nothing.
+    if (furniture(raw)) continue;
+    const mark = stripFootnoteMarks(raw.trim());
+    const t = mark.text;
     if (pending) {
-      if (BARE_VALUE.test(t)) {
-        finish(n, t, null);
+      if (BARE_VALUE.test(t) || (years && /^\d+(?: \d+)*(?:\s+[+−–-]?\d+(?:,\d+)?\s?%)?$/.test(t))) {
+        finish(n, years ? withoutChange(t, t) : t, null, mark.marked);
+        continue;
+      }
+      // A dash or "b.d." where the value stands: the document says it has no value.
+      if (MISSING_TOKEN.test(t)) {
+        finish(n, "", missingTokenNote(t), mark.marked);
         continue;
       }
       if (/^\p{Ll}/u.test(t)) {
@@ -132,6 +181,13 @@ function readRows(doc: SourceText): Row[] {
       }
       finish(null, "", "no value follows the label (the next row begins)");
     }
+    // A note under the rows ("* dane szacunkowe", "Źródło: …") is no row.
+    if (isNoteLine(t)) continue;
+    const columnYears = yearColumns(t);
+    if (columnYears) {
+      years = columnYears;
+      continue;
+    }
     if (table) {
       const r = splitLabelledRow(t);
       if (r.numbers && r.label && !/^(Liczba|Łączn)/iu.test(r.label)) {
@@ -144,19 +200,24 @@ function readRows(doc: SourceText): Row[] {
           block,
           table: table.id,
           missing: null,
+          years: null,
+          marked: mark.marked,
         });
         last = { id: table.id, columns: table.columns, line: n };
         continue;
       }
       table = null;
     }
-    if (/^Obszar\b/u.test(t) || isBlockHeading(t)) {
-      block = { heading: t, programme: null };
+    const heading = withoutNumbering(t);
+    if (/^Obszar\b/u.test(heading) || isBlockHeading(heading)) {
+      block = { heading, programme: null };
+      years = null;
       continue;
     }
-    const programme = /^Realizacja\s+program\p{L}*\s*[„"”]([^"”„]+)["”]/iu.exec(t);
+    const programme = /^Realizacja\s+program\p{L}*\s*[„"”]([^"”„]+)["”]/iu.exec(heading);
     if (programme?.[1]) {
-      block = { heading: t, programme: programme[1].trim() };
+      block = { heading, programme: programme[1].trim() };
+      years = null;
       continue;
     }
     const liczba = t.match(/(?<!\p{L})Liczba\s/gu)?.length ?? 0;
@@ -172,14 +233,25 @@ function readRows(doc: SourceText): Row[] {
         prior !== null &&
         columns.join("|") === prior.columns.join("|") &&
         Array.from({ length: n - prior.line - 1 }, (_, k) => doc.line(prior.line + 1 + k).trim()).every(
-          (l) => l === "" || isPageFurniture(l),
+          (l) => l === "" || furniture(l),
         );
       table = repeated && prior ? { id: prior.id, columns } : { id: ++tables, columns };
       continue;
     }
     if (LABEL_START.test(t)) {
-      const r = splitLabelledRow(t);
-      pending = { parts: [r.numbers && !endsInYear(r.label, r.numbers) ? r.label : t], lines: [n] };
+      // "Liczba sesji terapeutycznych w 2029 r. –": the row is there, its value is not.
+      const dash = /\s([–—-]|b\.\s?d\.?)$/iu.exec(t);
+      if (dash?.[1]) {
+        pending = { parts: [t.slice(0, dash.index).trim()], lines: [n], marked: mark.marked };
+        finish(n, "", missingTokenNote(dash[1]));
+        continue;
+      }
+      const r = splitLabelledRow(years ? withoutChange(t, t) : t);
+      pending = {
+        parts: [r.numbers && !endsInYear(r.label, r.numbers) ? r.label : t],
+        lines: [n],
+        marked: mark.marked,
+      };
       if (r.numbers && r.label && !endsInYear(r.label, r.numbers)) finish(n, r.numbers, null);
     }
     // Anything else in the statistics is the description of a block: no figures there.
@@ -301,7 +373,7 @@ function targetsOf(row: Row): (Target | null)[] {
  * A block the statistics of this report own: an "Obszar …" or "Realizacja programu …" block, or one under
  * another heading with at least one row a metric knows. A block under another heading none of whose rows
  * is known ("Dodatki mieszkaniowe – dane Wydziału Świadczeń") is another unit's figures, not read; a row
- * no metric knows in a block this report owns is one to learn, and fails the reader.
+ * no metric knows in a block this report owns is one to learn: skipped and named (a warning), never guessed.
  */
 function ownedBlocks(rows: Row[]): Set<Block> {
   const owned = new Set<Block>();
@@ -313,14 +385,25 @@ function ownedBlocks(rows: Row[]): Set<Block> {
   return owned;
 }
 
-function rowObservations(doc: SourceText, rows: Row[], year: number): ExtractedObservation[] {
+/** The note of a missing value: the document's own dash says "not zero" already. */
+const missingNote = (why: string) => (/zero\.?$/.test(why) ? why : `${why}; missing, not zero`);
+
+const FOOTNOTE_NOTE = "wartość oznaczona w dokumencie przypisem (gwiazdką), np. „dane szacunkowe”";
+
+function rowObservations(
+  doc: SourceText,
+  rows: Row[],
+  year: number,
+): { out: ExtractedObservation[]; skipped: string[] } {
   const out: ExtractedObservation[] = [];
+  const skipped: string[] = [];
   const owned = ownedBlocks(rows);
   for (const row of rows) {
     if (!owned.has(row.block)) continue;
     const line = row.valueLine ?? row.labelLines[0] ?? 1;
     const quote = doc.line(line).trim();
-    const { period, assumed } = periodOf(row, rows, year);
+    // Rows under year columns set their period per column below.
+    let { period, assumed } = periodOf(row, rows, year);
     const base = (
       t: Target,
       column: string,
@@ -329,7 +412,7 @@ function rowObservations(doc: SourceText, rows: Row[], year: number): ExtractedO
       notes: (string | null)[],
     ) => {
       const allFlags: Flag[] = [...t.flags, ...flags];
-      const allNotes = [t.note, ...notes];
+      const allNotes = [t.note, ...notes, row.marked ? FOOTNOTE_NOTE : null];
       if (assumed) {
         allFlags.push("period_assumed");
         allNotes.push(`no year in the label; the year of the report (${year}) is taken`);
@@ -352,15 +435,38 @@ function rowObservations(doc: SourceText, rows: Row[], year: number): ExtractedO
     const targets = targetsOf(row);
     const unknown = targets.indexOf(null);
     if (unknown !== -1) {
-      throw new DocumentRejected(
-        `katowice/${KIND}`,
+      skipped.push(
         `row „${row.label}”${row.columns.length > 1 ? ` (column „${row.columns[unknown]}”)` : ""} on line ${line} ` +
-          "has no metric in the catalogue; the Katowice komisja-cpsmis extractor needs to learn it",
+          "has no metric in the catalogue",
       );
+      continue;
     }
-    if (row.missing !== null) {
+    // Year columns over the block ("2028 r. 2029 r."): one figure per year, the period the column's.
+    const [only] = targets;
+    if (row.years && only && row.columns.length === 1) {
+      const years = row.years;
+      const missing = row.missing;
+      const split = missing === null ? splitDigitGroups(row.numbers, years.length) : null;
+      years.forEach((y, i) => {
+        period = y;
+        assumed = false;
+        if (split === null) base(only, "", null, ["missing"], [missingNote(missing ?? "")]);
+        else if (split.kind === "ok") base(only, "", split.values[i] ?? null, [], []);
+        else
+          base(
+            only,
+            "",
+            null,
+            ["ambiguous"],
+            [`„${row.numbers}” cannot be read as one number for each of ${years.join(", ")}`],
+          );
+      });
+      continue;
+    }
+    const missing = row.missing;
+    if (missing !== null) {
       targets.forEach((t, i) => {
-        if (t) base(t, row.columns[i] ?? "", null, ["missing"], [`${row.missing}; missing, not zero`]);
+        if (t) base(t, row.columns[i] ?? "", null, ["missing"], [missingNote(missing)]);
       });
       continue;
     }
@@ -391,7 +497,7 @@ function rowObservations(doc: SourceText, rows: Row[], year: number): ExtractedO
       }
     });
   }
-  return out;
+  return { out, skipped };
 }
 
 /** A "Suma:" row must equal the sum of the rows above it; where it does not, it is kept and flagged. */
@@ -534,7 +640,16 @@ function readStatistics(doc: SourceText, context: ReadingContext): ExtractedObse
   const year = sourceYear(doc) ?? context.year;
   if (year === null) return [];
   const rows = readRows(doc);
-  const obs = [...programmeProse(doc, year), ...rowObservations(doc, rows, year)];
+  const { out, skipped } = rowObservations(doc, rows, year);
+  const obs = [...programmeProse(doc, year), ...out];
   checkTotals(rows, obs);
-  return oneFigurePerPlace(obs);
+  const figures = oneFigurePerPlace(obs);
+  if (skipped.length > 0) {
+    throw new RowsSkipped(
+      `katowice/${KIND}`,
+      `${skipped.join("; ")}; the Katowice komisja-cpsmis reader skipped it and needs to learn it`,
+      figures,
+    );
+  }
+  return figures;
 }

@@ -52,3 +52,20 @@ export class DocumentRejected extends Error {
     this.name = "DocumentRejected";
   }
 }
+
+/**
+ * Raised by a reader that read what it knows and skipped rows it does not know (a new row in a known table,
+ * a new line in a known block): it carries the figures it read, which are kept, and names the skipped rows,
+ * which become a warning (raw.reader_failures, marts.data_quality). Nothing is guessed for a skipped row and
+ * the document is not rejected for it.
+ */
+export class RowsSkipped extends DocumentRejected {
+  constructor(
+    fileName: string,
+    reason: string,
+    readonly figures: ExtractedObservation[],
+  ) {
+    super(fileName, reason);
+    this.name = "RowsSkipped";
+  }
+}

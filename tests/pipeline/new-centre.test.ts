@@ -128,7 +128,7 @@ describe("a new centre is one seed row: its report goes through npm run ingest t
 
   it("takes a document a reader failed on, and the failure reaches marts.data_quality with the document and the reader", () => {
     expect(ingest.stderr).toMatch(
-      /✓ stored wroclaw_informacja_2015\.txt[^\n]*\n\s*! warning: czytnik sekcji „.+” \(katowice\/komisja-cpsmis\) nie odczytał/,
+      /✓ stored wroclaw_informacja_2015\.txt[^\n]*\n\s*! warning: czytnik sekcji „.+” \(katowice\/komisja-cpsmis\) pominął wiersze/,
     );
     const rows = sql<{ check_name: string; severity: string; message_pl: string; file_name: string }>(
       `select q.check_name, q.severity, q.message_pl, d.file_name
