@@ -60,6 +60,20 @@ describe("page furniture: page numbers and running headers and footers", () => {
   });
 });
 
+describe("running lines with a case number (found by the fourth round of variants)", () => {
+  it("takes a repeated header ending in a case number as furniture, and a repeated row as no furniture", () => {
+    const doc = new SourceText(
+      [
+        "MOPS Katowice – odpowiedź na interpelację 412/2031",
+        "Ubóstwo 4 811",
+        "MOPS Katowice – odpowiedź na interpelację 412/2031",
+        "Ubóstwo 4 811",
+      ].join("\n"),
+    );
+    expect([...runningLines(doc)]).toEqual(["mops katowice - odpowiedz na interpelacje 412/2031"]);
+  });
+});
+
 describe("notes, footnote marks, dashes and change columns", () => {
   it("knows a note under a table from a row", () => {
     for (const line of [

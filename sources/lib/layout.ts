@@ -5,7 +5,7 @@
  * Shared by the readers of tables (sources/<centre>/…): each decides what to do with them.
  */
 import { normaliseLabel, type SourceText } from "./document.ts";
-import { splitDigitGroups } from "./numbers.ts";
+import { splitDigitGroups, splitLabelledRow } from "./numbers.ts";
 import { isPageFurniture } from "./period-tables.ts";
 
 /** A line that opens a row or a column header, or goes on with a wrapped label: never a running line. */
@@ -15,8 +15,9 @@ const YEAR = /^(19|20)\d{2}$/;
 
 /**
  * Lines a page layout repeats ("Informacja MOPS w Katowicach dla Komisji – 2030", "Załącznik nr 2 do
- * sprawozdania za 2027 r."), normalised: a line written twice or more that starts with a capital and holds
- * no number but years and page numbers, and is no row, column header or table title. A running line is
+ * sprawozdania za 2027 r.", "MOPS Katowice – odpowiedź na interpelację 412/2031"), normalised: a line
+ * written twice or more that starts with a capital, ends in no value (a year, a page number or a case
+ * number is none), and is no row, column header or table title. A running line is
  * page furniture wherever it stands; its first occurrence, at the top of the first page, is too. A block
  * heading written twice (a table's heading repeated after a page break) is skipped the same way: the rows
  * after it go on with the block they belong to.
@@ -32,9 +33,11 @@ export function runningLines(doc: SourceText): Set<string> {
     if (count < 2 || ROW_WORD.test(key) || COLUMN_WORD.test(key) || /^tab(ela|\.)/.test(key)) continue;
     // A wrapped label goes on in lower case ("rodziny"): a running line starts with a capital.
     if (!/^[\p{Lu}„"]/u.test(raw)) continue;
-    const numbers = key.match(/\d+/g) ?? [];
+    // No value stands at its end: no number, a year, a page number, or a case number ("412/2031",
+    // "DPŚ.422.26.2026") that no row's value is written like.
+    const value = splitLabelledRow(raw).numbers;
     const pageNumber = /(str\.?|strona|s\.)\s*\d+(\s*(z|\/)\s*\d+)?$/.test(key);
-    if (numbers.every((n) => YEAR.test(n)) || pageNumber) running.add(key);
+    if (value === "" || YEAR.test(value) || pageNumber) running.add(key);
   }
   return running;
 }
