@@ -417,3 +417,29 @@ describe("jaworzno/sprawozdanie-gpwr: the layout's traps in a next-period annex"
     ]);
   });
 });
+
+describe("jaworzno/sprawozdanie-gpwr: found by the fourth round of variants", () => {
+  it("goes on with a table past „Tabela 4 (cd.)” and ends it at a numbered section heading", () => {
+    const doc = new SourceText(
+      [
+        "Tabela 4. Rodziny objęte pomocą specjalistów",
+        "Rodziny objęte pomocą specjalistów Liczba rodzin",
+        "Wsparcie asystenta rodziny 112",
+        "Strona 2",
+        "Tabela 4 (cd.)",
+        "Wsparcie psychologa 47",
+        "II. Diagnoza sytuacji rodzin",
+        "Tabela 2. Narzędzia diagnostyczne",
+        "Narzędzia diagnostyczne Liczba rodzin z dziećmi",
+        "karty rozpoznania 512",
+      ].join("\n"),
+    );
+    expect(readTables(doc).map((t) => t.rows.map((r) => [r.line, r.label, r.numbers]))).toEqual([
+      [
+        [3, "Wsparcie asystenta rodziny", "112"],
+        [6, "Wsparcie psychologa", "47"],
+      ],
+      [[10, "karty rozpoznania", "512"]],
+    ]);
+  });
+});

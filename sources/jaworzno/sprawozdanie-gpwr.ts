@@ -23,6 +23,7 @@ import {
 } from "../lib/layout.ts";
 import { splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
+import { isSectionHeading } from "../lib/period-tables.ts";
 import {
   breakdownFromLabel,
   Flow,
@@ -46,6 +47,9 @@ const WHOLE_YEAR_NOTE =
 const TABLE_START = /^\s*Tab(?:ela|\.)\s*(?:nr\.?\s*)?\d+\s*[.:–-]?\s*(?<title>[^.!?]{0,100})$/iu;
 /** "Tabela Nr 5 (cd.)", "Tabela 5 – ciąg dalszy": the table goes on after a page break, no new table. */
 const TABLE_GOES_ON = /\(?\s*(c\.\s?d\.?|cd\.?|ciąg dalszy|kontynuacja)\s*\)?\s*:?\s*$/iu;
+/** A continuation line: a table's number and a "(cd.)" ("(cd.)" holds a dot, so TABLE_START never matches it). */
+const isContinuation = (t: string) =>
+  /^\s*Tab(?:ela|\.)\s*(?:nr\.?\s*)?\d+\b/iu.test(t) && TABLE_GOES_ON.test(t);
 /** Words that open a column header ("Liczba rodzin z dziećmi", "Ilość interwencji"), on normalised text. */
 const COLUMN_WORD = /(?<!\p{L})(liczba|ilosc|kwota|wartosc)(?!\p{L})/gu;
 /** Where a header's columns begin: a column word, or a column of the change against another year. */
@@ -163,7 +167,7 @@ const isYearHeader = (t: string) => YEAR_HEADER.test(normaliseLabel(t)) && /\d{4
 
 /** Every "Tabela Nr N:" with its header, columns and rows; the prose after a table is not part of it. */
 export function readTables(doc: SourceText): Table[] {
-  const starts = doc.findLines(TABLE_START).filter((n) => !TABLE_GOES_ON.test(doc.line(n)));
+  const starts = doc.findLines(TABLE_START).filter((n) => !isContinuation(doc.line(n)));
   const furniture = furnitureOf(doc);
   return starts.flatMap((start, i): Table[] => {
     const limit = (starts[i + 1] ?? doc.lines.length + 1) - 1;
@@ -204,7 +208,12 @@ export function readTables(doc: SourceText): Table[] {
     let ended = false;
     for (const [n, t] of lines.slice(first)) {
       // A table split over two pages: "Tabela Nr 5 (cd.)" on the second page is no row.
-      if (TABLE_START.test(t) && TABLE_GOES_ON.test(t)) continue;
+      if (isContinuation(t)) continue;
+      // A numbered section heading ("II. Diagnoza sytuacji rodzin") ends the table: it is no row's label.
+      if (isSectionHeading(t)) {
+        ended = true;
+        break;
+      }
       // A table split over two pages with its header repeated on the second: the header is no row.
       if (pending.length === 0 && headerLines.has(normaliseLabel(t)) && (!isRow(t) || isYearHeader(t)))
         continue;
