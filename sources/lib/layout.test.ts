@@ -8,7 +8,7 @@ import {
   stripFootnoteMarks,
   withoutTrailingChange,
 } from "./layout.ts";
-import { isPageFurniture } from "./period-tables.ts";
+import { isPageFurniture, isSectionHeading } from "./period-tables.ts";
 
 describe("page furniture: page numbers and running headers and footers", () => {
   it("knows page number lines and footers that end in a page number, in the forms reports use", () => {
@@ -71,6 +71,20 @@ describe("running lines with a case number (found by the fourth round of variant
       ].join("\n"),
     );
     expect([...runningLines(doc)]).toEqual(["mops katowice - odpowiedz na interpelacje 412/2031"]);
+  });
+});
+
+describe("section headings of an answer point by point (found by the fourth round of variants)", () => {
+  it("knows „Ad 3. Kadra” as a heading, and no row as one", () => {
+    for (const line of [
+      "Ad 3. Kadra",
+      "Ad 1 Procedura „Niebieskie Karty”",
+      "II. Diagnoza sytuacji rodzin",
+      "Rozdział 4",
+    ])
+      expect(isSectionHeading(line), line).toBe(true);
+    for (const line of ["ubóstwo 4 603 3 502 4 455", "Praca socjalna  3 544 2 870 3 498", "adaptacja 12"])
+      expect(isSectionHeading(line), line).toBe(false);
   });
 });
 

@@ -159,7 +159,12 @@ export function isPageFurniture(line: string): boolean {
   );
 }
 
-/** A numbered section heading ("2. Kadra ośrodka", "III. Asystent rodziny", "Rozdział 4"): no table runs past it. */
+/**
+ * A numbered section heading ("2. Kadra ośrodka", "III. Asystent rodziny", "Rozdział 4", and "Ad 3. Kadra" of
+ * an answer to a councillor, point by point): no table runs past it.
+ */
 export function isSectionHeading(line: string): boolean {
-  return /^\s*((\d{1,2}|[IVX]{1,5})\.\s+\p{Lu}\p{Ll}|(Rozdział|Część)\s+(\d+|[IVX]+)\b)/u.test(line);
+  return /^\s*((\d{1,2}|[IVX]{1,5})\.\s+\p{Lu}\p{Ll}|(Rozdział|Część)\s+(\d+|[IVX]+)\b|Ad\s+\d{1,2}[.)]?\s+\p{Lu})/u.test(
+    line,
+  );
 }

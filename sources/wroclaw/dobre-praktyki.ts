@@ -13,6 +13,7 @@ import type { CentreRecord } from "../lib/centres.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
 import type { Extractor, SectionReader } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
+import { isNoteLine } from "../lib/layout.ts";
 import { parseNumberWord, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 import {
@@ -236,9 +237,10 @@ function readTable(
   const seen = new Map<string, { line: number; observations: ExtractedObservation[] }>();
   for (const [n, raw] of doc.nonBlankLines(table.headerTo + 1)) {
     if (isHeaderLine(raw)) break;
-    // A page's footer or number is no row; a numbered section heading ends the table.
+    // A page's footer or number is no row; a numbered section heading or a note under the table
+    // ("* dane za 2018 r. …", "Źródło: …") ends the table.
     if (isPageFurniture(raw)) continue;
-    if (isSectionHeading(raw)) break;
+    if (isSectionHeading(raw) || isNoteLine(raw)) break;
     const row = splitLabelledRow(raw);
     if (row.numbers === "" && row.unparsed === "") {
       if (REASONS_HEADER.test(normaliseLabel(raw))) {
