@@ -222,3 +222,20 @@ describe("kedzierzyn-kozle/asystenci-rodziny: a sentence written twice on one li
     expect(find(obs, "children_in_families_with_family_assistant").map((o) => o.value)).toEqual([135]);
   });
 });
+
+describe("kedzierzyn-kozle/asystenci-rodziny: found by the fourth round of variants", () => {
+  it("reads a sentence split over two pages by a page footer as one sentence", () => {
+    const text = [
+      "Informacja MOPS w Kędzierzynie-Koźlu za 2031 rok",
+      "Asystenci rodziny w 2031 r. objęli wsparciem 99 rodzin,",
+      "Strona 1 z 2",
+      "w których wychowuje się 176 dzieci.",
+    ].join("\n");
+    const obs = extractDocument(text, "dokument.txt").observations;
+    expect(find(obs, "families_with_family_assistant").map((o) => [o.line, o.value])).toEqual([[2, 99]]);
+    expect(find(obs, "children_in_families_with_family_assistant").map((o) => [o.line, o.value])).toEqual([
+      [4, 176],
+    ]);
+    expectSharedProvenance(text, obs);
+  });
+});

@@ -11,6 +11,7 @@ import type { CentreRecord } from "../lib/centres.ts";
 import { escapeRegExp, normaliseLabel, type SourceText } from "../lib/document.ts";
 import type { Extractor, ReadingContext } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
+import { furnitureOf } from "../lib/layout.ts";
 import type { ExtractedObservation, Recognition } from "../lib/observation.ts";
 import {
   Flow,
@@ -105,9 +106,19 @@ const PROSE: ProseRule[] = [
   },
 ];
 
+/** The text as sentences: a page's footer or running header inside a sentence split over two pages vanishes. */
+function proseFlow(doc: SourceText): Flow {
+  const furniture = furnitureOf(doc);
+  return new Flow(
+    doc,
+    () => true,
+    (n) => furniture(doc.line(n)),
+  );
+}
+
 /** Numbers of the document that no rule reads (dates, legal references, durations, … and anything new). */
 export function unreadNumbers(doc: SourceText): UnreadNumber[] {
-  return readProse(new Flow(doc), PROSE).unread;
+  return readProse(proseFlow(doc), PROSE).unread;
 }
 
 export const asystenciRodziny: Extractor = {
@@ -151,7 +162,7 @@ export const asystenciRodziny: Extractor = {
 function readFamilyAssistantProse(doc: SourceText, context: ReadingContext): ExtractedObservation[] {
   if (context.year === null) return [];
   const period = String(context.year);
-  const { hits } = readProse(new Flow(doc), PROSE);
+  const { hits } = readProse(proseFlow(doc), PROSE);
   // A sentence written twice on one line is one figure (or, with other numbers, one flagged figure).
   const figures = oneFigurePerPlace(
     hits.map((h) => ({

@@ -19,10 +19,15 @@ export class Flow {
   private readonly lineAt: number[] = [];
   private readonly colAt: number[] = [];
 
-  /** Lines for which `include` is false (tables, headers) become one "\n" that no pattern crosses. */
+  /**
+   * Lines for which `include` is false (tables, headers) become one "\n" that no pattern crosses. Lines for
+   * which `vanish` is true (a page's footer inside a sentence split over two pages) are left out with no
+   * break: the sentence reads on.
+   */
   constructor(
     readonly doc: SourceText,
     include: (lineNo: number) => boolean = () => true,
+    vanish: (lineNo: number) => boolean = () => false,
   ) {
     const chars: string[] = [];
     const push = (ch: string, line: number, col: number) => {
@@ -32,6 +37,7 @@ export class Flow {
     };
     const last = () => chars[chars.length - 1];
     for (let n = 1; n <= doc.lines.length; n++) {
+      if (vanish(n)) continue;
       if (!include(n)) {
         if (last() !== undefined && last() !== "\n") push("\n", n, 0);
         continue;
