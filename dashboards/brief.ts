@@ -110,13 +110,19 @@ export async function makeBrief(opts: BriefOptions): Promise<Brief> {
       await page.emulateMedia({ media: "print" });
       const address = publicBaseUrl() + pagePath;
       // the printed page names its own address in full (on screen the browser's address bar does)
-      const facts = await page.evaluate((publicAddress) => {
-        for (const el of document.querySelectorAll(".page-address")) el.textContent = publicAddress;
-        return {
-          centre: document.querySelector("#observablehq-main h1")?.textContent?.trim() ?? "",
-          snapshot: document.querySelector("[data-snapshot]")?.textContent?.trim() ?? "",
-        };
-      }, address);
+      const facts = await page.evaluate(
+        ([publicAddress, publicBase]) => {
+          for (const el of document.querySelectorAll(".page-address")) el.textContent = publicAddress;
+          // another page's address on paper (e.g. the city's findings on Jakość danych): data-public-path
+          for (const el of document.querySelectorAll<HTMLElement>("[data-public-path]"))
+            el.textContent = publicBase + (el.dataset.publicPath ?? "");
+          return {
+            centre: document.querySelector("#observablehq-main h1")?.textContent?.trim() ?? "",
+            snapshot: document.querySelector("[data-snapshot]")?.textContent?.trim() ?? "",
+          };
+        },
+        [address, publicBaseUrl()] as const,
+      );
       const pdf = await page.pdf({
         format: "A4",
         margin: BRIEF_MARGIN,

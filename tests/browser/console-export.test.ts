@@ -328,6 +328,7 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
       left: millimetres(BRIEF_MARGIN.left),
       right: millimetres(BRIEF_MARGIN.right),
     };
+    let withFindings = 0;
     for (const city of cities) {
       // nothing on the print-media page sticks out of the printable width
       const { page, errors } = await open(`/miasto?c=${city}`, { width: PRINTABLE_WIDTH_PX, height: 1000 });
@@ -379,6 +380,13 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
       expect(first).toMatch(new RegExp(`https?://[^\\s/]+(:\\d+)?/miasto\\?c=${city}`));
       expect(first).toMatch(/Najważniejsze liczby/);
       expect(first).not.toContain("Pobierz");
+      // other pages' addresses in full too (the city's findings on Jakość danych), never the print server's
+      const flat = perPage.join(" ").replace(/\s+/g, "");
+      if (flat.includes("zob.Jakośćdanych")) {
+        expect(flat).toMatch(new RegExp(`Jakośćdanych,https?://[^/]+/jakosc\\?miasto=${city}\\.`));
+        withFindings++;
+      }
+      expect(flat).not.toMatch(/127\.0\.0\.1/);
       // every page rendered to PNG, to be looked at, and checked: no text cut at the printable area's edge,
       // and the page not shrunk to fit (the title at the size the print CSS gives it)
       const drawn = await drawPdfPages(browser, pdf, margins);
@@ -395,6 +403,7 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
       ).toBeLessThan(0.3);
       await page.close();
     }
+    expect(withFindings, "a brief naming the city's findings on Jakość danych").toBeGreaterThan(0);
     expect(BRIEF_MARGIN.left).toBe("12mm");
   }, 900_000);
 
