@@ -207,11 +207,10 @@ export async function serveSite(
   const briefsRoot = opts.briefsRoot ?? join(dirname(dirname(dataRoot)), "briefs");
   const publicOnly = !loopback && !internal;
 
-  /** The data this server shows: public only off loopback; else internal when published, else public. */
+  /** The data this server shows: public only off loopback; else internal when published, else public (or the one variant asked for). */
   const currentData = async (): Promise<{ dir: string; pointer: DataPointer } | null> => {
-    const variants = opts.variant ? [opts.variant] : publicOnly ? ["public"] : ["internal", "public"];
-    if (publicOnly && opts.variant === "internal") variants.length = 0;
-    for (const variant of variants) {
+    const shown: DataVariant[] = publicOnly ? ["public"] : ["internal", "public"];
+    for (const variant of opts.variant ? shown.filter((v) => v === opts.variant) : shown) {
       const dir = join(dataRoot, variant);
       const pointer = await readPointer(dir);
       if (pointer) return { dir, pointer };
