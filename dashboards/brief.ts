@@ -5,15 +5,32 @@
 // controls. Used by `npm run brief` and by the service after each publish (pipelines/tasks/make_briefs.ts).
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Browser } from "playwright-core";
-import { dataDir, dataPaths } from "../lib/config.ts";
+import { dataPaths } from "../lib/config.ts";
 import { launchChromium } from "../tests/browser/chromium.ts";
+import { briefsDir } from "./brief-index.ts";
+import { type DataVariant, readPointer } from "./publish-data.ts";
 import { serveSite } from "./serve.ts";
 
-/** Where the service keeps the briefs: one PDF per centre, replaced when its figures change. */
-export const briefsDir = (): string => join(dataDir(), "briefs");
-export const briefPath = (centreId: string): string => join(briefsDir(), `${centreId}.pdf`);
+/** Where a centre's brief is kept: one PDF per centre and variant of the data, replaced when its figures change. */
+export const briefPath = (centreId: string, variant: DataVariant): string =>
+  join(briefsDir(variant), `${centreId}.pdf`);
+
+/**
+ * The data a brief is printed from: the variant asked for, else what the site's server shows on this
+ * machine (dashboards/serve.ts on loopback: the internal data when published, else the public).
+ */
+export async function briefData(
+  site: string,
+  variant?: DataVariant,
+): Promise<{ variant: DataVariant; buildId: string } | null> {
+  for (const v of variant ? [variant] : (["internal", "public"] as const)) {
+    const pointer = await readPointer(join(dirname(site), "data", v));
+    if (pointer) return { variant: v, buildId: pointer.buildId };
+  }
+  return null;
+}
 
 /**
  * The address readers open the dashboards at, printed on paper so a reader can find the page again:
@@ -52,17 +69,33 @@ export interface BriefOptions {
   centreId: string;
   /** the built site (default: $OBS_DATA_DIR/dashboards/site) */
   site?: string;
-  /** where the PDF goes (default: $OBS_DATA_DIR/briefs/<centre>.pdf) */
+  /** where the PDF goes (default: $OBS_DATA_DIR/briefs/<variant>/<centre>.pdf) */
   out?: string;
+  /** the data to print (default: the internal data when published, else the public; see briefData) */
+  variant?: DataVariant;
   /** a browser to reuse (the service makes many briefs in one go) */
   browser?: Browser;
 }
 
-/** Print one centre's page to PDF; returns the file written and how many pages it has. */
-export async function makeBrief(opts: BriefOptions): Promise<{ path: string; pages: number; bytes: number }> {
+export interface Brief {
+  path: string;
+  pages: number;
+  bytes: number;
+  variant: DataVariant;
+  /** The build of the published data printed (dashboards/publish-data.ts). */
+  dataBuildId: string;
+}
+
+/** Print one centre's page to PDF; returns the file written, how many pages it has and what data it shows. */
+export async function makeBrief(opts: BriefOptions): Promise<Brief> {
   const site = opts.site ?? join(dataPaths().dashboards, "site");
-  const out = opts.out ?? briefPath(opts.centreId);
-  const { server, url } = await serveSite(site, { log: () => {} });
+  const data = await briefData(site, opts.variant);
+  if (!data)
+    throw new Error(
+      `no published dashboards data beside ${site}${opts.variant ? ` (${opts.variant})` : ""}: run \`npm run build\` first`,
+    );
+  const out = opts.out ?? briefPath(opts.centreId, data.variant);
+  const { server, url } = await serveSite(site, { log: () => {}, variant: data.variant });
   const browser = opts.browser ?? (await launchChromium());
   try {
     const page = await browser.newPage({ viewport: { width: PRINTABLE_WIDTH_PX, height: 1100 } });
@@ -77,13 +110,19 @@ export async function makeBrief(opts: BriefOptions): Promise<{ path: string; pag
       await page.emulateMedia({ media: "print" });
       const address = publicBaseUrl() + pagePath;
       // the printed page names its own address in full (on screen the browser's address bar does)
-      const facts = await page.evaluate((publicAddress) => {
-        for (const el of document.querySelectorAll(".page-address")) el.textContent = publicAddress;
-        return {
-          centre: document.querySelector("#observablehq-main h1")?.textContent?.trim() ?? "",
-          snapshot: document.querySelector("[data-snapshot]")?.textContent?.trim() ?? "",
-        };
-      }, address);
+      const facts = await page.evaluate(
+        ([publicAddress, publicBase]) => {
+          for (const el of document.querySelectorAll(".page-address")) el.textContent = publicAddress;
+          // another page's address on paper (e.g. the city's findings on Jakość danych): data-public-path
+          for (const el of document.querySelectorAll<HTMLElement>("[data-public-path]"))
+            el.textContent = publicBase + (el.dataset.publicPath ?? "");
+          return {
+            centre: document.querySelector("#observablehq-main h1")?.textContent?.trim() ?? "",
+            snapshot: document.querySelector("[data-snapshot]")?.textContent?.trim() ?? "",
+          };
+        },
+        [address, publicBaseUrl()] as const,
+      );
       const pdf = await page.pdf({
         format: "A4",
         margin: BRIEF_MARGIN,
@@ -93,11 +132,11 @@ export async function makeBrief(opts: BriefOptions): Promise<{ path: string; pag
       });
       await mkdir(dirname(out), { recursive: true });
       // written beside and renamed: a reader never opens half a PDF
-      const partial = `${out}.${process.pid}.part`;
+      const partial = join(dirname(out), `.${basename(out)}.${process.pid}.part`);
       await writeFile(partial, pdf);
       await rename(partial, out);
       const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
-      return { path: out, pages, bytes: pdf.length };
+      return { path: out, pages, bytes: pdf.length, variant: data.variant, dataBuildId: data.buildId };
     } finally {
       await page.close();
     }

@@ -92,6 +92,27 @@ describe("Polish dates, periods and units", () => {
       "2012",
       "2013-H1",
     ]);
+    // spans by their end, then their start; undated last
+    const mixed = [
+      "undated",
+      "2008/2010",
+      "2006/2008",
+      "2012-07/2015-06",
+      "2012/2014",
+      "2012-02/2015-01",
+      "2010",
+      "2000/2001",
+    ];
+    expect(mixed.sort((a, b) => periodOrder(a) - periodOrder(b))).toEqual([
+      "2000/2001",
+      "2006/2008",
+      "2008/2010",
+      "2010",
+      "2012/2014",
+      "2012-02/2015-01",
+      "2012-07/2015-06",
+      "undated",
+    ]);
     expect(previousComparablePeriod("2013-H1")).toBe("2012-H1");
     expect(previousComparablePeriod("2012")).toBe("2011");
   });

@@ -276,4 +276,69 @@ describe("the dashboards server", () => {
     expect((await offLoopback("/data/overview.json")).body).toBe('{"who":"public"}');
     expect(JSON.parse((await offLoopback("/data/current.json")).body).public).toBe(true);
   });
+
+  it("serves the briefs printed from the data it shows, and an empty list of them while there is none", async () => {
+    const dashboards = mkdtempSync(join(tmpdir(), "obs-serve-briefs-"));
+    dirs.push(dashboards);
+    const root = join(dashboards, "site");
+    mkdirSync(root);
+    writeFileSync(join(root, "index.html"), INDEX);
+    writeFileSync(join(root, BUILD_INFO_FILE), JSON.stringify({ sourceHash: "abc", siteBuildId: "abc-1" }));
+    const briefsRoot = join(dashboards, "briefs");
+    const publish = (variant: string, buildId: string) => {
+      mkdirSync(join(dashboards, "data", variant, buildId), { recursive: true });
+      writeFileSync(
+        join(dashboards, "data", variant, "current.json"),
+        JSON.stringify({
+          buildId,
+          public: variant === "public",
+          publishedAt: "2026-12-03T12:00:00Z",
+          warehousePublishedAt: "2026-12-03T12:00:00Z",
+        }),
+      );
+    };
+    const print = (variant: string, centre: string, body: string) => {
+      const dir = join(briefsRoot, variant);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${centre}.pdf`), body);
+      writeFileSync(join(dir, `.${centre}.pdf.1.part`), "half");
+      const entry = { file: `${centre}.pdf`, madeAt: "2026-12-03T12:00:00Z", dataBuildId: "x", pages: 2 };
+      writeFileSync(join(dir, "index.json"), JSON.stringify({ briefs: { [centre]: entry } }));
+    };
+    publish("internal", "20261203T120000000Z-1");
+    const local = await start(root, { briefsRoot });
+    const get = (url: string, path: string) => ask(url, { host: new URL(url).host, path });
+    const none = await get(local.url, "/briefs/index.json");
+    expect([none.status, none.headers["content-type"], JSON.parse(none.body)]).toEqual([
+      200,
+      "application/json; charset=utf-8",
+      { briefs: {} },
+    ]);
+    expect((await get(local.url, "/briefs/wroclaw.pdf")).status).toBe(404);
+
+    print("internal", "wroclaw", "%PDF-internal");
+    const pdf = await get(local.url, "/briefs/wroclaw.pdf");
+    expect([pdf.status, pdf.headers["content-type"], pdf.body]).toEqual([
+      200,
+      "application/pdf",
+      "%PDF-internal",
+    ]);
+    expect(Object.keys(JSON.parse((await get(local.url, "/briefs/index.json")).body).briefs)).toEqual([
+      "wroclaw",
+    ]);
+    expect((await get(local.url, "/briefs/.wroclaw.pdf.1.part")).status).toBe(404);
+
+    // off loopback the public data only, so only briefs printed from it: never one with small counts
+    publish("public", "20261203T130000000Z-2");
+    const open = await start(root, { host: "0.0.0.0", internal: false, log: () => {}, briefsRoot });
+    const port = new URL(open.url).port;
+    const offLoopback = (path: string) =>
+      ask(`http://127.0.0.1:${port}`, { host: `127.0.0.1:${port}`, path });
+    const hidden = await offLoopback("/briefs/wroclaw.pdf");
+    expect([hidden.status, hidden.body.includes("internal")]).toEqual([404, false]);
+    expect(JSON.parse((await offLoopback("/briefs/index.json")).body)).toEqual({ briefs: {} });
+    print("public", "wroclaw", "%PDF-public");
+    expect((await offLoopback("/briefs/wroclaw.pdf")).body).toBe("%PDF-public");
+    expect((await get(local.url, "/briefs/wroclaw.pdf")).body).toBe("%PDF-internal");
+  });
 });

@@ -7,7 +7,9 @@
 // ($OBS_DATA_DIR/dashboards/data/<variant>/, dashboards/publish-data.ts): /data/current.json is the
 // current build of the data, /data/<build-id>/<file> a file of that build (never changes: cached), and
 // /data/<file> the current build's file (download links). The old city addresses /miasto/<id> redirect
-// to the one city page template, /miasto?c=<id>.
+// to the one city page template, /miasto?c=<id>. /briefs/… are the committee briefs printed from the data
+// it serves ($OBS_DATA_DIR/briefs/<variant>/, dashboards/brief-index.ts), /briefs/index.json the list of
+// them the city page reads to link its PDF (an empty list while there is none).
 //
 // On loopback (the default) it serves the internal data when there is some, else the public. On any
 // other address it warns, and serves only the public data (`npm run build -- --public`: small counts
@@ -16,13 +18,14 @@ import { type FileHandle, open, readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { type AddressInfo, isIP } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
-import { dirname, extname, join, normalize, sep } from "node:path";
+import { basename, dirname, extname, join, normalize, sep } from "node:path";
 import { pipeline } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { dataPaths } from "../lib/config.ts";
-import { type DataPointer, POINTER_FILE, readPointer } from "./publish-data.ts";
+import { BRIEF_INDEX_FILE } from "./brief-index.ts";
+import { type DataPointer, type DataVariant, POINTER_FILE, readPointer } from "./publish-data.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -35,6 +38,7 @@ const TYPES: Record<string, string> = {
   ".parquet": "application/vnd.apache.parquet",
   ".svg": "image/svg+xml",
   ".png": "image/png",
+  ".pdf": "application/pdf",
 };
 
 /** What dashboards/build.ts writes into every site it builds; never served (a dot file). */
@@ -148,6 +152,10 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** The published data ($OBS_DATA_DIR/dashboards/data, holding internal/ and public/); default: beside `root`. */
   dataRoot?: string;
+  /** Serve this variant of the data only (a brief printed from it, dashboards/brief.ts); default: as above. */
+  variant?: DataVariant;
+  /** The committee briefs ($OBS_DATA_DIR/briefs, holding internal/ and public/); default: beside the data dir. */
+  briefsRoot?: string;
 }
 
 const text = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
@@ -196,11 +204,13 @@ export async function serveSite(
       .filter(Boolean);
   let allowed = new Set<string>();
   const dataRoot = opts.dataRoot ?? join(dirname(root), "data");
+  const briefsRoot = opts.briefsRoot ?? join(dirname(dirname(dataRoot)), "briefs");
   const publicOnly = !loopback && !internal;
 
-  /** The data this server shows: public only off loopback; else internal when published, else public. */
+  /** The data this server shows: public only off loopback; else internal when published, else public (or the one variant asked for). */
   const currentData = async (): Promise<{ dir: string; pointer: DataPointer } | null> => {
-    for (const variant of publicOnly ? ["public"] : ["internal", "public"]) {
+    const shown: DataVariant[] = publicOnly ? ["public"] : ["internal", "public"];
+    for (const variant of opts.variant ? shown.filter((v) => v === opts.variant) : shown) {
       const dir = join(dataRoot, variant);
       const pointer = await readPointer(dir);
       if (pointer) return { dir, pointer };
@@ -222,6 +232,13 @@ export async function serveSite(
       return { file, immutable: true };
     }
     return { file: await openSiteFile(join(data.dir, data.pointer.buildId), `/${rest}`), immutable: false };
+  };
+
+  /** /briefs/… : a brief printed from the data this server shows (null: none, or no data published apart). */
+  const briefFile = async (path: string): Promise<OpenFile | null> => {
+    const data = await currentData();
+    if (!data) return null;
+    return openSiteFile(join(briefsRoot, basename(data.dir)), path.slice("/briefs".length));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -255,9 +272,20 @@ export async function serveSite(
       return;
     }
     const isData = path.startsWith("/data/");
+    const isBrief = path.startsWith("/briefs/");
     const data = isData ? await dataFile(path) : null;
-    const file = isData ? (data?.file ?? null) : await openSiteFile(root, path);
-    const target = file ?? (isData ? null : await openSiteFile(root, "/404"));
+    const file = isData
+      ? (data?.file ?? null)
+      : isBrief
+        ? await briefFile(path)
+        : await openSiteFile(root, path);
+    if (!file && path === `/briefs/${BRIEF_INDEX_FILE}`) {
+      // no brief printed yet: an empty list, so the city page shows no link (and no failed request)
+      res.writeHead(200, { "content-type": TYPES[".json"] ?? "", "cache-control": "no-cache" });
+      res.end(head ? undefined : '{"briefs":{}}\n');
+      return;
+    }
+    const target = file ?? (isData || isBrief ? null : await openSiteFile(root, "/404"));
     if (!target) {
       text(res, 404, "Nie znaleziono\n");
       return;

@@ -178,11 +178,20 @@ export function plural(n: number, one: string, few: string, many: string): strin
   return d >= 2 && d <= 4 && (dd < 12 || dd > 14) ? few : many;
 }
 
-/** Periods in time order, a year after its own half-years: 2011, 2012-H1, 2012-H2, 2012, 2013-H1. */
+/**
+ * Periods in time order, a year after its own half-years: 2011, 2012-H1, 2012-H2, 2012, 2013-H1. A span
+ * ('2006/2008', '2012-07/2015-06') goes by its end, just before the year it ends in (the earlier start
+ * first); anything else ('undated') after every period.
+ */
 export function periodOrder(periodId: string): number {
   const m = /^(\d{4})(?:-H([12]))?$/.exec(periodId);
-  if (!m) return Number.POSITIVE_INFINITY;
-  return Number(m[1]) * 10 + (m[2] ? Number(m[2]) * 3 : 9);
+  if (m) return Number(m[1]) * 10 + (m[2] ? Number(m[2]) * 3 : 9);
+  const span = /^(\d{4})(?:-(\d{2}))?\/(\d{4})(?:-(\d{2}))?$/.exec(periodId);
+  if (!span) return Number.POSITIVE_INFINITY;
+  // ending in the first half of a year (month ≤ 6): beside that half-year; else beside the year
+  const endHalf = span[4] !== undefined && Number(span[4]) <= 6 ? 3 : 8;
+  const start = Number(span[1]) + Number(span[2] ?? 0) / 100;
+  return Number(span[3]) * 10 + endHalf + 0.5 + start / 100_000;
 }
 
 export const byPeriod = (a: { period_id: string }, b: { period_id: string }) =>

@@ -3,6 +3,7 @@
 import { html } from "htl";
 import { sourceOnDemand } from "./centre-data.js";
 import { formatDecimal, MISSING } from "./format.js";
+import { type BasisRow, footnoteBases } from "./legal-basis.js";
 
 export const MEASURE_LABELS: Record<string, string> = {
   residents_per_social_worker: "Mieszkańcy na pracownika socjalnego",
@@ -43,6 +44,29 @@ export function verdictBadge(s: StaffingRow): HTMLElement {
   if (v === "powyżej normy") return html`<strong class="bad">powyżej normy</strong>`;
   if (v === "w normie") return html`<span class="ok">w normie${s.is_estimate ? " (szacunek)" : ""}</span>`;
   return html`<span class="missing">${v}</span>`;
+}
+
+/**
+ * A staffing table's "Wyjaśnienie" column without the full legal basis on every row: each note with the
+ * number of its basis, and the bases once under the table (components/legal-basis.ts).
+ */
+export function explanations<T extends BasisRow>(
+  rows: readonly T[],
+): { cell: (row: T) => HTMLElement | string; footnotes: HTMLElement | string } {
+  const { bases, noteOf } = footnoteBases(rows);
+  const cell = (row: T) => {
+    const { text, mark } = noteOf(row);
+    return mark === null
+      ? text
+      : (html`<span>${text} <sup class="basis-mark">[${mark}]</sup></span>` as HTMLElement);
+  };
+  const footnotes =
+    bases.length === 0
+      ? ""
+      : (html`<div class="legal-basis legend-note">${bases.map(
+          (b, i) => html`<p>[${i + 1}] Podstawa prawna: ${b}.</p>`,
+        )}</div>` as HTMLElement);
+  return { cell, footnotes };
 }
 
 /** The ratio with its "skąd ta liczba?": the formula and every figure it was computed from. */

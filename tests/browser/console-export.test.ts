@@ -1,7 +1,8 @@
 // Issue 14 in a real Chromium, on a site built from a fresh pipeline run: the SQL console refuses writes
 // before loading anything and pages its results; a downloaded CSV opens as Polish Excel reads it; a shared
-// address reopens the same view; each city's committee brief prints on A4 with nothing wider than the
-// printable area (its pages are rendered to PNG in tests/artifacts/ to be looked at); Polish everywhere.
+// address reopens the same view (Porównanie, Rodziny, Kadry); each city's committee brief prints on A4
+// with nothing wider than the printable area, nothing cut and nothing shrunk (its pages are rendered to PNG
+// in tests/artifacts/ to be looked at, and checked by tests/browser/pdf-pages.ts); Polish everywhere.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
@@ -13,7 +14,7 @@ import { BRIEF_MARGIN, makeBrief, PRINTABLE_WIDTH_PX } from "../../dashboards/br
 import { serveSite } from "../../dashboards/serve.ts";
 import { freshDataDir, npmRun, ROOT } from "../helpers/cli.ts";
 import { launchChromium } from "./chromium.ts";
-import { pdfPagesToPng } from "./pdf-pages.ts";
+import { drawPdfPages, millimetres } from "./pdf-pages.ts";
 
 const ARTIFACTS = join(ROOT, "tests", "artifacts");
 const text = (s: string | null) => (s ?? "").replaceAll("\u00a0", " ").replaceAll("\u202f", " ");
@@ -281,12 +282,71 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
     expect(await shown(again)).toEqual(expected);
   });
 
-  it("prints each city's brief on A4 with header and footer, and nothing wider than the printable area", async () => {
+  it("keeps the pick in the address on Rodziny and Kadry: a shared link reopens the same city and period", async () => {
+    for (const { path, label, params } of [
+      { path: "/rodziny", label: "Miasto i okres", params: ["miasto", "okres"] },
+      { path: "/kadry", label: "Miasto", params: ["miasto"] },
+    ]) {
+      const { page, errors } = await open(path);
+      const picker = (p: Page) => p.locator("form").filter({ hasText: label }).locator("select").first();
+      await picker(page).waitFor({ timeout: 20_000 });
+      const shownFirst = await picker(page).evaluate((s) => (s as HTMLSelectElement).selectedIndex);
+      const options = await picker(page).locator("option").count();
+      expect(options, `${path}: a choice to make`).toBeGreaterThan(1);
+      // an option other than the one shown by default
+      const other = shownFirst === options - 1 ? 0 : options - 1;
+      await picker(page).selectOption({ index: other });
+      await page.waitForTimeout(500);
+      const shared = new URL(page.url());
+      for (const name of params) expect(shared.searchParams.get(name), `${path}: ${name}`).toBeTruthy();
+      const chosen = await picker(page).evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.text);
+      const again = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      pages.push(again);
+      await again.goto(shared.href, { waitUntil: "networkidle" });
+      await picker(again).waitFor({ timeout: 20_000 });
+      expect(await picker(again).evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.text)).toBe(
+        chosen,
+      );
+      // what the pick shows follows it: the city's name in the section below the picker
+      const city = (chosen ?? "").split(" – ")[0] ?? "";
+      await expect
+        .poll(async () => text(await again.locator("#observablehq-main").textContent()))
+        .toContain(
+          path === "/kadry"
+            ? `${city}: pracownicy socjalni`
+            : `Powody przyznania pomocy – ${(chosen ?? "").replace(" – ", ", ")}`,
+        );
+      expect(errors).toEqual([]);
+    }
+  });
+
+  it("prints each city's brief on A4 with header and footer, nothing wider than the printable area, nothing cut or shrunk", async () => {
     expect(cities.length).toBeGreaterThanOrEqual(4);
+    const margins = {
+      top: millimetres(BRIEF_MARGIN.top),
+      bottom: millimetres(BRIEF_MARGIN.bottom),
+      left: millimetres(BRIEF_MARGIN.left),
+      right: millimetres(BRIEF_MARGIN.right),
+    };
+    let withFindings = 0;
     for (const city of cities) {
       // nothing on the print-media page sticks out of the printable width
-      const { page } = await open(`/miasto?c=${city}`, { width: PRINTABLE_WIDTH_PX, height: 1000 });
+      const { page, errors } = await open(`/miasto?c=${city}`, { width: PRINTABLE_WIDTH_PX, height: 1000 });
+      // no brief printed into this data dir's briefs/: no link to one, and no failed request for it
+      expect(await page.locator("a.brief-link").count()).toBe(0);
+      expect(errors).toEqual([]);
+      // nothing shown as a bare value (an empty string displayed is '""'), no period "bez daty" as the latest
+      const main = text(await page.locator("#observablehq-main").textContent());
+      expect(main).not.toContain('""');
+      expect(main).not.toContain("najnowszy okres bez daty");
       await page.emulateMedia({ media: "print" });
+      const h1 = await page.evaluate(() => {
+        const e = document.querySelector("#observablehq-main h1") as HTMLElement;
+        return {
+          pt: Number.parseFloat(getComputedStyle(e).fontSize) * 0.75,
+          text: e.textContent?.trim() ?? "",
+        };
+      });
       const overflow = await page.evaluate((limit) => {
         const main = document.querySelector("#observablehq-main") as HTMLElement;
         const left = main.getBoundingClientRect().left;
@@ -320,13 +380,30 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
       expect(first).toMatch(new RegExp(`https?://[^\\s/]+(:\\d+)?/miasto\\?c=${city}`));
       expect(first).toMatch(/Najważniejsze liczby/);
       expect(first).not.toContain("Pobierz");
-      // every page rendered to PNG, to be looked at
-      const images = await pdfPagesToPng(browser, pdf);
-      expect(images).toHaveLength(totalPages);
-      for (const [i, png] of images.entries())
-        writeFileSync(join(ARTIFACTS, `brief-${city}-${i + 1}.png`), png);
+      // other pages' addresses in full too (the city's findings on Jakość danych), never the print server's
+      const flat = perPage.join(" ").replace(/\s+/g, "");
+      if (flat.includes("zob.Jakośćdanych")) {
+        expect(flat).toMatch(new RegExp(`Jakośćdanych,https?://[^/]+/jakosc\\?miasto=${city}\\.`));
+        withFindings++;
+      }
+      expect(flat).not.toMatch(/127\.0\.0\.1/);
+      // every page rendered to PNG, to be looked at, and checked: no text cut at the printable area's edge,
+      // and the page not shrunk to fit (the title at the size the print CSS gives it)
+      const drawn = await drawPdfPages(browser, pdf, margins);
+      expect(drawn).toHaveLength(totalPages);
+      for (const [i, p] of drawn.entries()) {
+        writeFileSync(join(ARTIFACTS, `brief-${city}-${i + 1}.png`), p.png);
+        expect(p.cut, `${city}, page ${i + 1}: text cut at the right edge`).toEqual([]);
+      }
+      const title = drawn[0]?.text.find((t) => t.str.trim() === h1.text);
+      expect(title, `${city}: the title on page 1`).toBeTruthy();
+      expect(
+        Math.abs((title?.pt ?? 0) - h1.pt),
+        `${city}: title ${title?.pt} pt, CSS ${h1.pt} pt`,
+      ).toBeLessThan(0.3);
       await page.close();
     }
+    expect(withFindings, "a brief naming the city's findings on Jakość danych").toBeGreaterThan(0);
     expect(BRIEF_MARGIN.left).toBe("12mm");
   }, 900_000);
 
