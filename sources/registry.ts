@@ -13,7 +13,7 @@ import {
 } from "./lib/extractor.ts";
 import { grainViolations, oneFigurePerDocument } from "./lib/grain.ts";
 import { ExtractedObservation, type Recognition } from "./lib/observation.ts";
-import { documentYear, periodKind, UNDATED } from "./lib/periods.ts";
+import { documentHalfYear, documentYear, periodKind, UNDATED } from "./lib/periods.ts";
 import { extractors as wroclaw } from "./wroclaw/index.ts";
 
 /** Every extractor the project has; a new kind of report adds itself in its centre's index.ts. */
@@ -34,6 +34,8 @@ export interface RecognisedDocument {
   centre: CentreRecord;
   /** The document's year for figures written without one (ReadingContext.year). */
   year: number | null;
+  /** The document's period for figures written without one: the year, or its half-year (ReadingContext.period). */
+  period: string | null;
 }
 
 /** The years of a recognition's periods, for the readers' context: the latest one. */
@@ -81,26 +83,29 @@ export function recogniseDocument(text: string, fileName: string): RecognisedDoc
     );
   }
   if (only) {
-    return {
-      ...only,
-      source,
-      centre,
-      year: yearOfPeriods(only.recognition.periods) ?? documentYear(source.lines),
-    };
+    const year = yearOfPeriods(only.recognition.periods) ?? documentYear(source.lines);
+    return { ...only, source, centre, year, period: year === null ? null : String(year) };
   }
-  const year = documentYear(source.lines);
+  // A document for a half-year ("w I półroczu 2028 r.") reports that half-year, not the year: its figures
+  // written without a period of their own belong to the half-year.
+  const half = documentHalfYear(source.lines);
+  const written = documentYear(source.lines);
+  const year = written ?? (half === null ? null : Number(half.slice(0, 4)));
+  const period =
+    half !== null && Number(half.slice(0, 4)) === year ? half : year === null ? null : String(year);
   return {
     extractor: BY_SECTIONS,
     recognition: {
       centre_id: centre.centre_id,
       kind: UNKNOWN_KIND,
       title: openingTitle(source),
-      periods: [year === null ? UNDATED : String(year)],
+      periods: [period ?? UNDATED],
       issued_on: null,
     },
     source,
     centre,
     year,
+    period,
   };
 }
 
@@ -148,7 +153,7 @@ export function readerFailureMessage(f: ReaderFailure): string {
 export function readSections(doc: RecognisedDocument): SectionReading {
   const declared = EXTRACTORS.find((e) => e.id === doc.extractor.id)?.readers ?? [];
   const order = [...declared, ...READERS.filter((r) => !declared.includes(r))];
-  const context: ReadingContext = { centre: doc.centre, year: doc.year };
+  const context: ReadingContext = { centre: doc.centre, year: doc.year, period: doc.period };
   /** A place in the document (line and value) → the reader that gave a figure there. */
   const claimedBy = new Map<string, string>();
   const observations: ExtractedObservation[] = [];

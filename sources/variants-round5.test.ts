@@ -173,6 +173,9 @@ const VARIANTS: Variant[] = [
   {
     file: "kedzierzyn-kozle/fixtures/variants/sprawozdanie-z-realizacji-gpwr_2027.txt",
     centre: "kedzierzyn-kozle",
+    // Corrected after the first run: written as `inny`, but the title is the declared kind of Jaworzno's
+    // programme report, and issue 11 says a document's kind is what it declares.
+    kind: "sprawozdanie-gpwr",
     about:
       "Kędzierzyn-Koźle, a „Sprawozdanie z realizacji Gminnego Programu Wspierania Rodziny” for 2027 (a kind the centre's known report is not): sections „Cel szczegółowy N.”, ended assistance and advice first, a page footer between the passages, returns to the birth family „w trzech przypadkach”, „Za życiem” with „dwiema rodzinami”, the families count repeated as a programme indicator (one figure)",
     pdfLinesPerPage: 9,
