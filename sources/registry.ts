@@ -2,7 +2,7 @@ import { z } from "zod";
 import { extractors as jaworzno } from "./jaworzno/index.ts";
 import { extractors as katowice } from "./katowice/index.ts";
 import { extractors as kedzierzynKozle } from "./kedzierzyn-kozle/index.ts";
-import { type CentreRecord, recogniseCentre } from "./lib/centres.ts";
+import { type CentreRecord, foreignCentreName, namesKnownCity, recogniseCentre } from "./lib/centres.ts";
 import { SourceText } from "./lib/document.ts";
 import {
   DocumentRejected,
@@ -60,6 +60,16 @@ function openingTitle(source: SourceText): string {
 export function recogniseDocument(text: string, fileName: string): RecognisedDocument {
   const source = new SourceText(text);
   const found = recogniseCentre(text);
+  const foreign = found ? null : foreignCentreName(text);
+  if (foreign !== null && namesKnownCity(text)) {
+    throw new DocumentRejected(
+      fileName,
+      `Nie rozpoznano ośrodka: dokument jest ośrodka „${foreign}”, którego nie ma w models/seeds/centres.csv ` +
+        "(znane miasto pada w nim tylko przy innej instytucji). Sprawdź, czy to sprawozdanie MOPS; " +
+        "nowy ośrodek dodaj wierszem w centres.csv — " +
+        `a report of a centre the seed does not know (${foreign}); a known city is named only in passing`,
+    );
+  }
   if (!found) {
     throw new DocumentRejected(
       fileName,
