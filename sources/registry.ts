@@ -14,6 +14,7 @@ import {
 import { grainViolations, oneFigurePerDocument } from "./lib/grain.ts";
 import { ExtractedObservation, type Recognition } from "./lib/observation.ts";
 import { documentHalfYear, documentYear, periodKind, UNDATED } from "./lib/periods.ts";
+import { normaliseSpaces } from "./lib/read-document.ts";
 import { extractors as wroclaw } from "./wroclaw/index.ts";
 
 /** Every extractor the project has; a new kind of report adds itself in its centre's index.ts. */
@@ -57,7 +58,10 @@ function openingTitle(source: SourceText): string {
  * is then read by its sections all the same. A document of no known centre, or one two kinds both claim, is
  * rejected with a reason in Polish (the English one follows, for the log).
  */
-export function recogniseDocument(text: string, fileName: string): RecognisedDocument {
+export function recogniseDocument(given: string, fileName: string): RecognisedDocument {
+  // A no-break or thin space between thousands ("1\u00a0256") is a space, whether the text came through
+  // lib/read-document.ts (which does the same) or was passed straight in: never "256" after a lost "1".
+  const text = normaliseSpaces(given);
   const source = new SourceText(text);
   const found = recogniseCentre(text);
   const foreign = found ? null : foreignCentreName(text);

@@ -21,7 +21,7 @@ import {
   stripFootnoteMarks,
   withoutTrailingChange,
 } from "../lib/layout.ts";
-import { splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
+import { IN_THOUSANDS, splitDigitGroups, splitLabelledRow, thousandsNote } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 import { isSectionHeading } from "../lib/period-tables.ts";
 import {
@@ -525,6 +525,9 @@ function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumbe
     const valueColumns = table.columns.filter((c) => !CHANGE_COLUMN.test(c)).length;
     const count = Math.max(1, valueColumns);
     for (const row of unjoinRows(table.rows, spec?.columns ?? [])) {
+      const fromRow = figures.length;
+      // A table or row "w tys." gives thousands: its values are not taken as counts (lib/numbers IN_THOUSANDS).
+      const thousandsIn = [row.label, head].find((t) => IN_THOUSANDS.test(t));
       const split = row.cells || row.numbers === "" ? null : splitDigitGroups(row.numbers, count);
       for (let c = 0; c < count; c++) {
         // A column that is only a year ("2026") is the one value column of a table laid out per year.
@@ -587,6 +590,14 @@ function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumbe
             flags: m.flags,
             note: notes.join(" ") || null,
           });
+        }
+      }
+      if (thousandsIn !== undefined) {
+        for (const f of figures.slice(fromRow)) {
+          if (f.value === null) continue;
+          f.value = null;
+          f.flags = [...f.flags, "missing"];
+          f.note = [f.note, thousandsNote(thousandsIn)].filter(Boolean).join(" ");
         }
       }
     }

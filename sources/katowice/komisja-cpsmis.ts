@@ -13,7 +13,13 @@ import {
   stripFootnoteMarks,
   withoutTrailingChange,
 } from "../lib/layout.ts";
-import { findNumbersInProse, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
+import {
+  findNumbersInProse,
+  IN_THOUSANDS,
+  splitDigitGroups,
+  splitLabelledRow,
+  thousandsNote,
+} from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 import { breakdownOf, FlatText, oneLine, periodPhrases, yearPhrases } from "./common.ts";
 
@@ -431,10 +437,17 @@ function rowObservations(
     const base = (
       t: Target,
       column: string,
-      value: number | null,
+      read: number | null,
       flags: Flag[],
       notes: (string | null)[],
     ) => {
+      // A value "w tys." is thousands: not taken as a count (lib/numbers IN_THOUSANDS).
+      const inThousands = read !== null && (IN_THOUSANDS.test(row.label) || IN_THOUSANDS.test(column));
+      const value = inThousands ? null : read;
+      if (inThousands) {
+        flags = [...flags, "missing"];
+        notes = [...notes, thousandsNote(IN_THOUSANDS.test(column) ? column : row.label)];
+      }
       const allFlags: Flag[] = [...t.flags, ...flags];
       // A half-year's families are counted over the half-year, not the whole year.
       const note =
