@@ -2,7 +2,7 @@ import { z } from "zod";
 import { extractors as jaworzno } from "./jaworzno/index.ts";
 import { extractors as katowice } from "./katowice/index.ts";
 import { extractors as kedzierzynKozle } from "./kedzierzyn-kozle/index.ts";
-import { type CentreRecord, recogniseCentre } from "./lib/centres.ts";
+import { type CentreRecord, foreignCentreName, namesKnownCity, recogniseCentre } from "./lib/centres.ts";
 import { SourceText } from "./lib/document.ts";
 import {
   DocumentRejected,
@@ -13,7 +13,8 @@ import {
 } from "./lib/extractor.ts";
 import { grainViolations, oneFigurePerDocument } from "./lib/grain.ts";
 import { ExtractedObservation, type Recognition } from "./lib/observation.ts";
-import { documentYear, periodKind, UNDATED } from "./lib/periods.ts";
+import { documentHalfYear, documentYear, periodKind, UNDATED } from "./lib/periods.ts";
+import { normaliseSpaces } from "./lib/read-document.ts";
 import { extractors as wroclaw } from "./wroclaw/index.ts";
 
 /** Every extractor the project has; a new kind of report adds itself in its centre's index.ts. */
@@ -34,6 +35,8 @@ export interface RecognisedDocument {
   centre: CentreRecord;
   /** The document's year for figures written without one (ReadingContext.year). */
   year: number | null;
+  /** The document's period for figures written without one: the year, or its half-year (ReadingContext.period). */
+  period: string | null;
 }
 
 /** The years of a recognition's periods, for the readers' context: the latest one. */
@@ -55,9 +58,22 @@ function openingTitle(source: SourceText): string {
  * is then read by its sections all the same. A document of no known centre, or one two kinds both claim, is
  * rejected with a reason in Polish (the English one follows, for the log).
  */
-export function recogniseDocument(text: string, fileName: string): RecognisedDocument {
+export function recogniseDocument(given: string, fileName: string): RecognisedDocument {
+  // A no-break or thin space between thousands ("1\u00a0256") is a space, whether the text came through
+  // lib/read-document.ts (which does the same) or was passed straight in: never "256" after a lost "1".
+  const text = normaliseSpaces(given);
   const source = new SourceText(text);
   const found = recogniseCentre(text);
+  const foreign = found ? null : foreignCentreName(text);
+  if (foreign !== null && namesKnownCity(text)) {
+    throw new DocumentRejected(
+      fileName,
+      `Nie rozpoznano ośrodka: dokument jest ośrodka „${foreign}”, którego nie ma w models/seeds/centres.csv ` +
+        "(znane miasto pada w nim tylko przy innej instytucji). Sprawdź, czy to sprawozdanie MOPS; " +
+        "nowy ośrodek dodaj wierszem w centres.csv — " +
+        `a report of a centre the seed does not know (${foreign}); a known city is named only in passing`,
+    );
+  }
   if (!found) {
     throw new DocumentRejected(
       fileName,
@@ -81,26 +97,29 @@ export function recogniseDocument(text: string, fileName: string): RecognisedDoc
     );
   }
   if (only) {
-    return {
-      ...only,
-      source,
-      centre,
-      year: yearOfPeriods(only.recognition.periods) ?? documentYear(source.lines),
-    };
+    const year = yearOfPeriods(only.recognition.periods) ?? documentYear(source.lines);
+    return { ...only, source, centre, year, period: year === null ? null : String(year) };
   }
-  const year = documentYear(source.lines);
+  // A document for a half-year ("w I półroczu 2028 r.") reports that half-year, not the year: its figures
+  // written without a period of their own belong to the half-year.
+  const half = documentHalfYear(source.lines);
+  const written = documentYear(source.lines);
+  const year = written ?? (half === null ? null : Number(half.slice(0, 4)));
+  const period =
+    half !== null && Number(half.slice(0, 4)) === year ? half : year === null ? null : String(year);
   return {
     extractor: BY_SECTIONS,
     recognition: {
       centre_id: centre.centre_id,
       kind: UNKNOWN_KIND,
       title: openingTitle(source),
-      periods: [year === null ? UNDATED : String(year)],
+      periods: [period ?? UNDATED],
       issued_on: null,
     },
     source,
     centre,
     year,
+    period,
   };
 }
 
@@ -148,7 +167,7 @@ export function readerFailureMessage(f: ReaderFailure): string {
 export function readSections(doc: RecognisedDocument): SectionReading {
   const declared = EXTRACTORS.find((e) => e.id === doc.extractor.id)?.readers ?? [];
   const order = [...declared, ...READERS.filter((r) => !declared.includes(r))];
-  const context: ReadingContext = { centre: doc.centre, year: doc.year };
+  const context: ReadingContext = { centre: doc.centre, year: doc.year, period: doc.period };
   /** A place in the document (line and value) → the reader that gave a figure there. */
   const claimedBy = new Map<string, string>();
   const observations: ExtractedObservation[] = [];

@@ -266,3 +266,57 @@ describe("documents that are rejected, saying why in Polish", () => {
     for (const reader of READERS) expect(message).toContain(reader.section_pl);
   });
 });
+
+describe("values a reader must not take at face value", () => {
+  const figures = (text: string) =>
+    extractDocument(text, "dokument.txt").observations.map((o) => [
+      o.metric_id,
+      o.breakdown,
+      o.value,
+      o.flags,
+    ]);
+
+  it("reads a no-break space between thousands as a space when the text is passed straight in", () => {
+    const text = [
+      "Informacja MOPS w Jaworznie za rok 2029",
+      "",
+      "Tabela Nr 5:",
+      "Działania na rzecz rodzin Liczba działań",
+      "wizyty asystentów w środowisku rodzinnym 1\u00a0256",
+      "wizyty pracowników socjalnych w środowisku rodzinnym 3\u202f602",
+    ].join("\n");
+    expect(figures(text)).toEqual([
+      ["home_visits", "family_assistant", 1256, []],
+      ["home_visits", "social_worker", 3602, []],
+    ]);
+  });
+
+  it("does not take a count given in thousands ('w tys.'), in a table's header or a row's label", () => {
+    const jaworzno = [
+      "Informacja MOPS w Jaworznie za rok 2029",
+      "",
+      "Tabela Nr 5:",
+      "Działania na rzecz rodzin Liczba działań (w tys.)",
+      "wizyty asystentów w środowisku rodzinnym 1,3",
+      "wizyty pracowników socjalnych w środowisku rodzinnym 4",
+    ].join("\n");
+    expect(figures(jaworzno)).toEqual([
+      ["home_visits", "family_assistant", null, ["missing"]],
+      ["home_visits", "social_worker", null, ["missing"]],
+    ]);
+    const katowice = [
+      "Informacja MOPS w Katowicach",
+      "źródło: sprawozdanie MOPS Katowice za 2029 r.",
+      "",
+      "Obszar psychoterapia",
+      "Liczba osób biorących udział w terapii w 2029 r. 130",
+      "Liczba godzin przeprowadzonych sesji terapeutycznych w 2029 r. w tys. 2",
+    ].join("\n");
+    const read = extractDocument(katowice, "dokument.txt").observations;
+    expect(read.map((o) => [o.metric_id, o.value, o.flags])).toEqual([
+      ["psychotherapy_persons", 130, []],
+      ["psychotherapy_hours", null, ["missing"]],
+    ]);
+    expect(read[1]?.note).toMatch(/w tysiącach/);
+  });
+});

@@ -225,7 +225,7 @@ describe("jaworzno/sprawozdanie-gpwr: the 2023 report", () => {
 describe("jaworzno/sprawozdanie-gpwr: next years' reports in the same layout", () => {
   it("variant A (2024): new period and values, a renamed label, extra rows, number words", () => {
     const text = read(VARIANT_A);
-    const { recognition, observations: obs } = extract(VARIANT_A);
+    const { recognition, observations: obs, failures } = extract(VARIANT_A);
     expect(recognition.periods).toEqual(["2024"]);
     expect(recognition.issued_on).toBe("2025-02-14");
     expect(obs.every((o) => o.period_id === "2024")).toBe(true);
@@ -237,12 +237,11 @@ describe("jaworzno/sprawozdanie-gpwr: next years' reports in the same layout", (
     // Extra rows: a specialist and a kind of visit the vocabulary knows, an activation measure it does not.
     expect(find(obs, "families_with_specialist_support", "pedagogue").map((o) => o.value)).toEqual([17]);
     expect(find(obs, "home_visits", "psychologist").map((o) => o.value)).toEqual([64]);
-    const club = obs.filter((o) => o.breakdown === "klub_integracji_spolecznej");
-    expect(club.map((o) => [o.metric_id, o.value])).toEqual([
-      ["families_with_children_in_activation", 3],
-      ["children_in_families_in_activation", 5],
-    ]);
-    expect(club[0]?.note).toContain("activation_measure");
+    // The measure the vocabulary does not know ("Klub Integracji Społecznej 3 5") is skipped with a warning,
+    // like an unknown row of any reader: no breakdown is made up from its label, its numbers are not read.
+    expect(obs.filter((o) => o.line === 56)).toEqual([]);
+    expect(failures.map((f) => [f.reader, f.skipped])).toEqual([["jaworzno/programme-report", true]]);
+    expect(failures[0]?.reason).toMatch(/„Klub Integracji Społecznej” \(wiersz 56\)/);
     // Thousands in a one-column table, "800+" in a label.
     expect(find(obs, "families_by_diagnostic_tool", "recognition_card").map((o) => o.value)).toEqual([1203]);
     expect(find(obs, "families_by_diagnostic_tool", "community_interview_child_benefit")[0]?.value).toBe(9);

@@ -21,11 +21,10 @@ import {
   stripFootnoteMarks,
   withoutTrailingChange,
 } from "../lib/layout.ts";
-import { splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
+import { IN_THOUSANDS, splitDigitGroups, splitLabelledRow, thousandsNote } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 import { isSectionHeading } from "../lib/period-tables.ts";
 import {
-  breakdownFromLabel,
   Flow,
   flagContradictions,
   type ProseRule,
@@ -92,9 +91,14 @@ interface TableRow {
 
 const collapse = (s: string) => s.replace(/\s+/g, " ").trim();
 
+/** A letter's closing and signature ("Z poważaniem", "Z up. Dyrektora", "Dyrektor MOPS"): no row's label. */
+const CLOSING =
+  /^(z\s+poważaniem|z\s+wyrazami\s+szacunku|z\s+up\.|dyrektor\b|kierownik\b|sporządził|koordynator\b)/iu;
+
 function looksLikeProse(line: string): boolean {
   const s = line.trim();
   return (
+    CLOSING.test(s) ||
     /[.!?]$/.test(s) ||
     SENTENCE_END.test(s) ||
     /^(Kierunek|Tabela)\b/i.test(s) ||
@@ -132,6 +136,12 @@ function valueLessRow(lines: [number, string][]): TableRow {
  */
 function headerColumns(header: string): { rowHeader: string; columns: string[]; years: (string | null)[] } {
   const cuts = [...header.matchAll(COLUMN_CUT)].map((m) => m.index);
+  // "rodziny objete pomoca specjalistow 2026 2027": no column word, a column per year (see isYearColumnsHeader).
+  const yearsOnly = /^(?<rows>.*?)\s+(?<years>(?:(?:19|20)\d{2}\s+)+(?:19|20)\d{2})$/.exec(header);
+  if (cuts.length === 0 && yearsOnly?.groups) {
+    const years = (yearsOnly.groups.years ?? "").split(/\s+/);
+    return { rowHeader: (yearsOnly.groups.rows ?? "").trim(), columns: years, years };
+  }
   const rowHeader = (cuts.length ? header.slice(0, cuts[0]) : header).trim();
   const columns: string[] = [];
   const years: (string | null)[] = [];
@@ -165,6 +175,20 @@ function mayBeRow(t: string): boolean {
 
 const isYearHeader = (t: string) => YEAR_HEADER.test(normaliseLabel(t)) && /\d{4}/.test(t);
 
+/**
+ * A header that names its rows and then one column per year, with no column word ("Rodziny objęte pomocą
+ * specjalistów 2026 2027", as a city's yearly report lays a programme table out): consecutive years, no row.
+ */
+function isYearColumnsHeader(t: string): boolean {
+  const r = splitLabelledRow(t);
+  const years = r.numbers.split(/\s+/).map(Number);
+  return (
+    r.label !== "" &&
+    years.length >= 2 &&
+    years.every((y, i) => y >= 1990 && y <= 2099 && (i === 0 || y === (years[i - 1] ?? 0) + 1))
+  );
+}
+
 /** Every "Tabela Nr N:" with its header, columns and rows; the prose after a table is not part of it. */
 export function readTables(doc: SourceText): Table[] {
   const starts = doc.findLines(TABLE_START).filter((n) => !isContinuation(doc.line(n)));
@@ -176,11 +200,11 @@ export function readTables(doc: SourceText): Table[] {
       ...(title === "" ? [] : [[start, title] as [number, string]]),
       ...[...doc.nonBlankLines(start + 1, limit)].filter(([, t]) => !furniture(t)),
     ];
-    const first = lines.findIndex(([, t]) => mayBeRow(t) && !isYearHeader(t));
+    const first = lines.findIndex(([, t]) => mayBeRow(t) && !isYearHeader(t) && !isYearColumnsHeader(t));
     if (first < 0) return [];
     const pre = lines.slice(0, first);
     const lastHeader = pre.findLastIndex(
-      ([, t]) => new RegExp(COLUMN_WORD).test(normaliseLabel(t)) || isYearHeader(t),
+      ([, t]) => new RegExp(COLUMN_WORD).test(normaliseLabel(t)) || isYearHeader(t) || isYearColumnsHeader(t),
     );
     const header = normaliseLabel(
       pre
@@ -444,12 +468,9 @@ function meaning(
   let breakdown: string | null = null;
   if (vocabulary) {
     breakdown = matchBreakdown(vocabulary, label);
-    if (breakdown === null) {
-      breakdown = breakdownFromLabel(label);
-      notes.push(
-        `Wiersza „${label}” nie ma w słowniku „${vocabulary}”; identyfikator podziału utworzono z etykiety.`,
-      );
-    }
+    // A row the vocabulary does not know is not read: its meaning is never made up from its label (the
+    // table's reader skips it with a warning, RowsSkipped).
+    if (breakdown === null) return null;
   }
   return { metric, breakdown, flags: [...(rule?.flags ?? [])], notes };
 }
@@ -504,9 +525,16 @@ function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumbe
     const valueColumns = table.columns.filter((c) => !CHANGE_COLUMN.test(c)).length;
     const count = Math.max(1, valueColumns);
     for (const row of unjoinRows(table.rows, spec?.columns ?? [])) {
+      const fromRow = figures.length;
+      // A table or row "w tys." gives thousands: its values are not taken as counts (lib/numbers IN_THOUSANDS).
+      const thousandsIn = [row.label, head].find((t) => IN_THOUSANDS.test(t));
       const split = row.cells || row.numbers === "" ? null : splitDigitGroups(row.numbers, count);
       for (let c = 0; c < count; c++) {
-        const column = spec?.columns.find((cs) => cs.header.test(table.columns[c] ?? ""));
+        // A column that is only a year ("2026") is the one value column of a table laid out per year.
+        const bareYear = table.columns[c] === table.years[c] && spec?.columns.length === 1;
+        const column = bareYear
+          ? spec?.columns[0]
+          : spec?.columns.find((cs) => cs.header.test(table.columns[c] ?? ""));
         const m = column ? meaning(column, row.label) : null;
         if (!m || split?.kind === "none") {
           unread.push({ line: row.line, text: row.numbers, context: row.label });
@@ -562,6 +590,14 @@ function tableFigures(doc: SourceText): { figures: Figure[]; unread: UnreadNumbe
             flags: m.flags,
             note: notes.join(" ") || null,
           });
+        }
+      }
+      if (thousandsIn !== undefined) {
+        for (const f of figures.slice(fromRow)) {
+          if (f.value === null) continue;
+          f.value = null;
+          f.flags = [...f.flags, "missing"];
+          f.note = [f.note, thousandsNote(thousandsIn)].filter(Boolean).join(" ");
         }
       }
     }
@@ -697,8 +733,9 @@ export const sprawozdanieGpwr: Extractor = {
  * Rows of a known table that no rule knows are skipped with a warning (RowsSkipped), the other figures kept.
  */
 function readProgrammeReport(doc: SourceText, context: ReadingContext): ExtractedObservation[] {
-  if (context.year === null) return [];
-  const period = String(context.year);
+  // The document's year, or its half-year ("w I półroczu 2028 r." → 2028-H1).
+  const period = context.period;
+  if (period === null) return [];
   const tables = tableFigures(doc);
   const figures = [...tables.figures, ...proseFigures(doc).figures];
   const observations = flagContradictions(

@@ -71,3 +71,25 @@ export function yearPhrases(text: string): { year: number; index: number }[] {
   }
   return out;
 }
+
+/**
+ * The periods a text names: "w 2024 r." → "2024", and a half-year "w I półroczu 2028 r.", "za I półrocze
+ * 2028 r." → "2028-H1", with the match's place (a half-year's year is not also a year of its own).
+ */
+export function periodPhrases(text: string): { period: string; index: number }[] {
+  const halves: { period: string; index: number; end: number }[] = [];
+  for (const m of text.matchAll(
+    /(?<!\p{L})(?:w|za|dla)\s+(I|II)\s+półrocz\p{L}*\s+(\d{4})\s*(?:r\.|r\b|roku\b)?/giu,
+  )) {
+    const year = Number(m[2]);
+    const half = m[1]?.toUpperCase() === "I" ? 1 : 2;
+    if (year >= 1990 && year <= 2100)
+      halves.push({ period: `${year}-H${half}`, index: m.index, end: m.index + m[0].length });
+  }
+  const years = yearPhrases(text)
+    .filter((y) => !halves.some((h) => y.index >= h.index && y.index < h.end))
+    .map((y) => ({ period: String(y.year), index: y.index }));
+  return [...halves.map(({ period, index }) => ({ period, index })), ...years].sort(
+    (a, b) => a.index - b.index,
+  );
+}

@@ -13,9 +13,15 @@ import {
   stripFootnoteMarks,
   withoutTrailingChange,
 } from "../lib/layout.ts";
-import { findNumbersInProse, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
+import {
+  findNumbersInProse,
+  IN_THOUSANDS,
+  splitDigitGroups,
+  splitLabelledRow,
+  thousandsNote,
+} from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
-import { breakdownOf, FlatText, oneLine, yearPhrases } from "./common.ts";
+import { breakdownOf, FlatText, oneLine, periodPhrases, yearPhrases } from "./common.ts";
 
 /**
  * Katowice: information on the Centrum Poradnictwa Specjalistycznego, Metodyki i Strategii (CPSMiS)
@@ -68,15 +74,36 @@ function joinLabel(parts: string[]): string {
   return parts.reduce((acc, p) => (acc === "" ? p : acc.endsWith("-") ? acc + p : `${acc} ${p}`), "");
 }
 
-/** The line that opens the statistics: the source of the figures, or else the first "Obszar". */
+/**
+ * The line that opens the statistics: the source of the figures ("sprawozdanie MOPS Katowice za 2024 r.",
+ * "… za I półrocze 2028 r."), or else the first "Obszar", or else — in an annex or answer that gives no source
+ * and no "Obszar" — the line before the first row that names its own period ("Liczba superwizji … w 2027 r.
+ * 179"), which is that row's block heading when it has one.
+ */
 function statisticsStart(doc: SourceText): number | null {
-  return doc.findLine(/sprawozdani\p{L}*\s.*\bza\s+\d{4}/iu) ?? doc.findLine(/^\s*Obszar\b/u);
+  const source =
+    doc.findLine(/sprawozdani\p{L}*\s.*\bza\s+(?:(?:I|II)\s+półrocz\p{L}*\s+)?\d{4}/iu) ??
+    doc.findLine(/^\s*Obszar\b/u);
+  if (source !== null) return source;
+  const firstRow = [...doc.nonBlankLines()].find(
+    ([, t]) => LABEL_START.test(t.trim()) && periodPhrases(t).length > 0,
+  )?.[0];
+  if (firstRow === undefined) return null;
+  const before = [...doc.nonBlankLines(1, firstRow - 1)].at(-1)?.[0];
+  return before ?? firstRow;
 }
 
 function sourceYear(doc: SourceText): number | null {
   const n = statisticsStart(doc);
   const y = n === null ? [] : yearPhrases(doc.line(n));
   return y[0]?.year ?? null;
+}
+
+/** The period of the report's source line: its year, or its half-year. */
+function sourcePeriod(doc: SourceText): string | null {
+  const n = statisticsStart(doc);
+  const p = n === null ? [] : periodPhrases(doc.line(n));
+  return p[0]?.period ?? null;
 }
 
 /** A heading's number, however the document numbers it: "3.", "3.2.", "III.", "a)", "Rozdział 4.", "Część II –". */
@@ -209,14 +236,16 @@ function readRows(doc: SourceText): Row[] {
       table = null;
     }
     const heading = withoutNumbering(t);
-    if (/^Obszar\b/u.test(heading) || isBlockHeading(heading)) {
-      block = { heading, programme: null };
-      years = null;
-      continue;
-    }
+    // A programme's heading first: "Realizacja programu „Trening Umiejętności Rodzicielskich”" alone on its
+    // line is also a short heading, but its rows are the programme's.
     const programme = /^Realizacja\s+program\p{L}*\s*[„"”]([^"”„]+)["”]/iu.exec(heading);
     if (programme?.[1]) {
       block = { heading, programme: programme[1].trim() };
+      years = null;
+      continue;
+    }
+    if (/^Obszar\b/u.test(heading) || isBlockHeading(heading)) {
+      block = { heading, programme: null };
       years = null;
       continue;
     }
@@ -335,6 +364,7 @@ function columnTarget(column: string, columns: string[], rowLabel: string): Targ
   const total = TOTAL.test(normaliseLabel(rowLabel));
   // "Szkolenia płatne w 2024 r." → the kind of training, without the year and the word "szkolenia".
   const kindOf = rowLabel
+    .replace(/(?<!\p{L})(w|za)\s+(I|II)\s+półrocz\p{L}*\s+\d{4}\s*(r\.|r\b|roku)?/giu, "")
     .replace(/(?<!\p{L})(w|za)\s+\d{4}\s*(r\.|r\b|roku)?/giu, "")
     .replace(/^Szkoleni\p{L}*\s+/iu, "");
   const type = total ? { id: null, note: null } : breakdownOf("training_type", kindOf.trim() || rowLabel);
@@ -347,17 +377,17 @@ function columnTarget(column: string, columns: string[], rowLabel: string): Targ
  * The year of a row: written in its label ("w 2024 r."); for a total row of a table ("Suma:") the one
  * year of the rows it sums; else the year of the report, flagged as assumed.
  */
-function periodOf(row: Row, rows: Row[], fallback: number): { period: string; assumed: boolean } {
-  const own = yearPhrases(row.label)[0];
-  if (own) return { period: String(own.year), assumed: false };
+function periodOf(row: Row, rows: Row[], fallback: string): { period: string; assumed: boolean } {
+  const own = periodPhrases(row.label)[0];
+  if (own) return { period: own.period, assumed: false };
   if (row.table !== null) {
-    const years = new Set(
-      rows.filter((r) => r.table === row.table).flatMap((r) => yearPhrases(r.label).map((y) => y.year)),
+    const periods = new Set(
+      rows.filter((r) => r.table === row.table).flatMap((r) => periodPhrases(r.label).map((y) => y.period)),
     );
-    const [only] = years;
-    if (years.size === 1 && only !== undefined) return { period: String(only), assumed: false };
+    const [only] = periods;
+    if (periods.size === 1 && only !== undefined) return { period: only, assumed: false };
   }
-  return { period: String(fallback), assumed: true };
+  return { period: fallback, assumed: true };
 }
 
 /** The metric of each column of a row, null where no metric knows it. */
@@ -393,7 +423,7 @@ const FOOTNOTE_NOTE = "wartość oznaczona w dokumencie przypisem (gwiazdką), n
 function rowObservations(
   doc: SourceText,
   rows: Row[],
-  year: number,
+  year: string,
 ): { out: ExtractedObservation[]; skipped: string[] } {
   const out: ExtractedObservation[] = [];
   const skipped: string[] = [];
@@ -407,12 +437,22 @@ function rowObservations(
     const base = (
       t: Target,
       column: string,
-      value: number | null,
+      read: number | null,
       flags: Flag[],
       notes: (string | null)[],
     ) => {
+      // A value "w tys." is thousands: not taken as a count (lib/numbers IN_THOUSANDS).
+      const inThousands = read !== null && (IN_THOUSANDS.test(row.label) || IN_THOUSANDS.test(column));
+      const value = inThousands ? null : read;
+      if (inThousands) {
+        flags = [...flags, "missing"];
+        notes = [...notes, thousandsNote(IN_THOUSANDS.test(column) ? column : row.label)];
+      }
       const allFlags: Flag[] = [...t.flags, ...flags];
-      const allNotes = [t.note, ...notes, row.marked ? FOOTNOTE_NOTE : null];
+      // A half-year's families are counted over the half-year, not the whole year.
+      const note =
+        /-H[12]$/.test(period) && t.note ? t.note.replace("całego roku", "całego półrocza") : t.note;
+      const allNotes = [note, ...notes, row.marked ? FOOTNOTE_NOTE : null];
       if (assumed) {
         allFlags.push("period_assumed");
         allNotes.push(`no year in the label; the year of the report (${year}) is taken`);
@@ -637,10 +677,12 @@ export const komisjaCpsmis: Extractor = {
 };
 
 function readStatistics(doc: SourceText, context: ReadingContext): ExtractedObservation[] {
-  const year = sourceYear(doc) ?? context.year;
-  if (year === null) return [];
+  // The report's period for rows that name none: its source's year or half-year, else the document's.
+  const period = sourcePeriod(doc) ?? context.period;
+  if (period === null) return [];
+  const year = Number(period.slice(0, 4));
   const rows = readRows(doc);
-  const { out, skipped } = rowObservations(doc, rows, year);
+  const { out, skipped } = rowObservations(doc, rows, period);
   const obs = [...programmeProse(doc, year), ...out];
   checkTotals(rows, obs);
   const figures = oneFigurePerPlace(obs);

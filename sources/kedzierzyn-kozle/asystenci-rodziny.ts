@@ -86,6 +86,11 @@ const PROSE: ProseRule[] = [
     figures: [{ group: "n", metric: "families_with_za_zyciem_coordination" }],
   },
   {
+    // The act named in the sentence itself: "w ramach ustawy „Za życiem” kontynuowana była współpraca z dwiema rodzinami".
+    pattern: String.raw`w ramach ustawy (?:„|,,|")Za życiem(?:”|’’|")${GAP} współprac\p{L}* z #{n} rodzin\p{L}*`,
+    figures: [{ group: "n", metric: "families_with_za_zyciem_coordination" }],
+  },
+  {
     pattern: String.raw`wzięł\p{L}* udział (?:łącznie )?#{n} dzie\p{L}*`,
     figures: [{ group: "n", metric: "family_assistant_project_participants", breakdown: "children" }],
   },
@@ -160,8 +165,9 @@ export const asystenciRodziny: Extractor = {
 
 /** Every prose rule of the family-assistant information, dated by the document's year. */
 function readFamilyAssistantProse(doc: SourceText, context: ReadingContext): ExtractedObservation[] {
-  if (context.year === null) return [];
-  const period = String(context.year);
+  // The document's year, or its half-year ("w I półroczu 2028 r." → 2028-H1).
+  const period = context.period;
+  if (period === null) return [];
   const { hits } = readProse(proseFlow(doc), PROSE);
   // A sentence written twice on one line is one figure (or, with other numbers, one flagged figure).
   const figures = oneFigurePerPlace(
@@ -177,7 +183,8 @@ function readFamilyAssistantProse(doc: SourceText, context: ReadingContext): Ext
       quote: h.quote,
       label: h.label,
       flags: h.flags,
-      note: h.note,
+      // A half-year's families are counted over the half-year, not the whole year.
+      note: /-H[12]$/.test(period) && h.note ? h.note.replace("całego roku", "całego półrocza") : h.note,
     })),
   );
   return flagContradictions(figures);

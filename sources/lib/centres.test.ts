@@ -7,6 +7,7 @@ import { extractDocument } from "../registry.ts";
 import {
   CENTRES_SEED,
   centreCatalogue,
+  foreignCentreName,
   forgetRegisteredCentres,
   recogniseCentre,
   registerCentres,
@@ -47,6 +48,20 @@ describe("centres are data (models/seeds/centres.csv)", () => {
       recogniseCentre("Sprawozdanie Miejskiego Ośrodka Pomocy Społecznej w Łodzi za 2024 r."),
     ).toBeNull();
     expect(recogniseCentre("Porównanie: Jaworzno i Katowice.")).toBeNull();
+  });
+
+  it("takes a report whose own centre is unknown for no known centre's, though it names a known city in passing", () => {
+    const bytom =
+      "Informacja Miejskiego Ośrodka Pomocy Społecznej w Bytomiu za 2027 r.\n" +
+      "Przekazano do Śląskiego Urzędu Wojewódzkiego w Katowicach.";
+    expect(recogniseCentre(bytom)).toBeNull();
+    expect(foreignCentreName(bytom)).toBe("Ośrodka Pomocy Społecznej w Bytomiu");
+    // A known centre's own report that compares itself with another centre stays its own.
+    const katowice =
+      "Informacja Miejskiego Ośrodka Pomocy Społecznej w Katowicach za 2027 r.\n" +
+      "Dla porównania MOPS w Bytomiu zatrudnia 12 asystentów.";
+    expect(recogniseCentre(katowice)?.centre.centre_id).toBe("katowice");
+    expect(foreignCentreName(katowice)).toBe("MOPS w Bytomiu");
   });
 });
 

@@ -151,13 +151,40 @@ export function recogniseCentre(text: string): CentreRecognition | null {
       const names = [...text.matchAll(p.name)];
       const first = own[0]?.[0] ?? names[0]?.[0] ?? "";
       // The centre's own name weighs more than a passing mention of another city.
-      return { centre: p.centre, score: own.length * 10 + names.length, evidence: first };
+      return {
+        centre: p.centre,
+        score: own.length * 10 + names.length,
+        evidence: first,
+        owned: own.length > 0,
+      };
     })
     .filter((s) => s.score > 0)
     .sort((a, b) => b.score - a.score);
   const [best, second] = scored;
   if (!best || (second && second.score === best.score)) return null;
+  // A known city named only in passing ("Śląski Urząd Wojewódzki w Katowicach") in a report whose own centre
+  // is another ("Miejski Ośrodek Pomocy Społecznej w Bytomiu"): the report is that other centre's.
+  if (!best.owned && foreignCentreName(text) !== null) return null;
   return { centre: best.centre, evidence: best.evidence.replace(/\s+/g, " ") };
+}
+
+/** Whether a text names a city of the seed in any form ("w Katowicach"), as a centre's or in passing. */
+export function namesKnownCity(text: string): boolean {
+  return patterns().some((p) => new RegExp(p.name.source, "u").test(text));
+}
+
+/**
+ * The first social-welfare centre a text names that is no centre of the seed ("Miejskiego Ośrodka Pomocy
+ * Społecznej w Bytomiu", "MOPS w Tarnowie"), as written; null when every centre it names is known.
+ */
+export function foreignCentreName(text: string): string | null {
+  const named =
+    /(?:Ośrod\p{L}*\s+Pomocy\s+Społecznej|OŚRODK\p{L}*\s+POMOCY\s+SPOŁECZNEJ|MOPS|MOPR|OPS)\s+(?:w|we|W|WE)\s+\p{Lu}\p{L}+(?:\s*[-‐–]\s*\p{Lu}\p{L}+)?/gu;
+  for (const m of text.matchAll(named)) {
+    const known = patterns().some((p) => new RegExp(p.own.source, "u").test(m[0]));
+    if (!known) return m[0].replace(/\s+/g, " ");
+  }
+  return null;
 }
 
 /** The centre of a centre_id; throws for an id no seed names. */

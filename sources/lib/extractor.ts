@@ -12,6 +12,11 @@ export interface ReadingContext {
    * For figures written without a year; a reader that finds its own year in its section uses that.
    */
   readonly year: number | null;
+  /**
+   * The period figures written without one belong to: the year, or the half-year when the document is for a
+   * half-year ("Informacja … w I półroczu 2028 r." → "2028-H1", whose `year` is 2028). Null with no year.
+   */
+  readonly period: string | null;
 }
 
 /**

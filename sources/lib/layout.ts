@@ -39,7 +39,38 @@ export function runningLines(doc: SourceText): Set<string> {
     const pageNumber = /(str\.?|strona|s\.)\s*\d+(\s*(z|\/)\s*\d+)?$/.test(key);
     if (value === "" || YEAR.test(value) || pageNumber) running.add(key);
   }
+  for (const key of numberedFooters(doc)) running.add(key);
   return running;
+}
+
+/**
+ * A running footer or header with a bare page number far to its right ("Raport o stanie Miasta Jaworzna 2027
+ * <many spaces> 84", then "… 85"): the same text on two pages or more, set apart from its number by a wide
+ * gap, the numbers going up one by one. A row repeated with two values is none: its values are not pages in
+ * order, nor set apart by a page's width.
+ */
+function numberedFooters(doc: SourceText): string[] {
+  const byText = new Map<string, { keys: string[]; pages: number[]; raw: string }>();
+  for (const [, raw] of doc.nonBlankLines()) {
+    const m = /^\s*(\S.*\S)\s{8,}(\d{1,4})\s*$/.exec(raw);
+    if (!m?.[1] || !m[2]) continue;
+    const text = normaliseLabel(m[1]);
+    const entry = byText.get(text) ?? { keys: [], pages: [], raw: m[1] };
+    entry.keys.push(normaliseLabel(raw));
+    entry.pages.push(Number(m[2]));
+    byText.set(text, entry);
+  }
+  return [...byText].flatMap(([text, { keys, pages, raw }]) => {
+    const inOrder = pages.every((p, i) => i === 0 || p === (pages[i - 1] ?? 0) + 1);
+    const furniture =
+      pages.length >= 2 &&
+      inOrder &&
+      /^[\p{Lu}„"]/u.test(raw) &&
+      !ROW_WORD.test(text) &&
+      !COLUMN_WORD.test(text) &&
+      !/^tab(ela|\.)/.test(text);
+    return furniture ? keys : [];
+  });
 }
 
 /** A page's furniture in a document: its page number line, or one of its running headers and footers. */

@@ -196,3 +196,15 @@ export function findNumbersInProse(text: string): FoundNumber[] {
   }
   return out;
 }
+
+/**
+ * "w tys.", "(tys.)", "tys. zł", "w tysiącach" in a label or column header, as written or normalised: the values
+ * under it are thousands. A count read from "1,2" or "2" there would be a thousand times too small, and one
+ * multiplied out would be a rounding the report did not make, so such a value is not taken (see thousandsNote).
+ */
+export const IN_THOUSANDS = /(?<![\p{L}])(?:tys\.?|tysi[aą]c\p{L}*)(?![\p{L}])/iu;
+
+/** The note of a value given in thousands and therefore not taken: missing, never a count a thousand times too small. */
+export const thousandsNote = (where: string) =>
+  `Wartość podana w tysiącach („${where}”): odczytana jako liczba sztuk byłaby tysiąc razy za mała, ` +
+  "a przeliczona — zaokrąglona; nie przyjęto jej (brak wartości, to nie jest zero).";

@@ -77,6 +77,22 @@ export function periodLabelPl(periodId: string): string {
 }
 
 /**
+ * The half-year a document reports on, from its opening lines: "… w I półroczu 2028 r.", "za I półrocze 2028",
+ * "dla II półrocza 2027" → "2028-H1" / "2027-H2". Null when the opening names no half-year: a half-year only
+ * mentioned in a table's header is no title.
+ */
+export function documentHalfYear(lines: readonly string[], opening = 15): string | null {
+  const head = lines
+    .filter((l) => l.trim() !== "")
+    .slice(0, opening)
+    .join(" ")
+    .replace(/\s+/g, " ");
+  const m = /\b(?:za|w|dla|na)\s+(I|II)\s+półrocz\p{L}*\s+((?:19|20)\d{2})\b/iu.exec(head);
+  if (!m?.[1] || !m[2]) return null;
+  return `${m[2]}-H${m[1].toUpperCase() === "I" ? 1 : 2}`;
+}
+
+/**
  * The year a document reports on, from its opening lines: "… za rok 2023", "… w roku 2025", "za 2024 r.",
  * "2000 - 2013" (the last year of a range), "w 2024 roku". Null when the opening says no year.
  */

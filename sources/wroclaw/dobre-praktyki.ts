@@ -13,10 +13,11 @@ import type { CentreRecord } from "../lib/centres.ts";
 import { normaliseLabel, type SourceText, sentenceAround } from "../lib/document.ts";
 import type { Extractor, SectionReader } from "../lib/extractor.ts";
 import { oneFigurePerPlace } from "../lib/grain.ts";
-import { isNoteLine } from "../lib/layout.ts";
+import { cellsWithGaps, isNoteLine, missingTokenNote } from "../lib/layout.ts";
 import { parseNumberWord, splitDigitGroups, splitLabelledRow } from "../lib/numbers.ts";
 import type { ExtractedObservation, Flag, Recognition } from "../lib/observation.ts";
 import {
+  type Cell,
   findPeriodTables,
   isHeaderLine,
   isPageFurniture,
@@ -219,6 +220,36 @@ function classifyRow(label: string, inReasons: boolean): { metric: string; break
   return hit ? { metric: hit[1], breakdown: null } : null;
 }
 
+/** How a table ended: in its reasons or not, and the families assisted per column (for a continued table). */
+interface TableEnd {
+  inReasons: boolean;
+  totals: (number | null)[];
+}
+
+/**
+ * A reason row whose digit groups split several ways ("alkoholizm 1 118 842 1 093": 1 118 | 842 | 1 093, or
+ * 1 | 118 842 | 1 093): a family counted under a reason is one of the families assisted in that period, so a
+ * reading with a value above that column's total is impossible. When exactly one reading is left, it is the
+ * row's, with a note saying why; otherwise the cells stay as they were (ambiguous, nothing guessed).
+ */
+function resolveByTotals(numbers: string, cells: Cell[], totals: (number | null)[]): Cell[] {
+  if (!cells.some((c) => c.flags.includes("ambiguous"))) return cells;
+  const split = splitDigitGroups(numbers, cells.length);
+  if (split.kind !== "ambiguous") return cells;
+  const possible = split.readings.filter((r) =>
+    r.every((v, i) => {
+      const total = totals[i];
+      return total === null || total === undefined || v <= total;
+    }),
+  );
+  const [only] = possible;
+  if (possible.length !== 1 || !only || totals.every((t) => t === null || t === undefined)) return cells;
+  const note =
+    `Zapis „${numbers}” da się podzielić na kilka sposobów; przyjęto ${only.map(pl).join(" | ")}, bo w innym ` +
+    "podziale liczba rodzin z danym powodem przekracza liczbę wszystkich rodzin korzystających z pomocy w tym okresie.";
+  return only.map((value) => ({ value, flags: [], note }));
+}
+
 /**
  * Read one table's rows. `continued` is how the previous table ended when this one repeats its header after
  * a page break (the same columns): its reason rows go on being reasons. Returns how this table ends.
@@ -228,10 +259,12 @@ function readTable(
   table: PeriodTable,
   out: ExtractedObservation[],
   unread: string[],
-  continued: { inReasons: boolean } = { inReasons: false },
-): { inReasons: boolean } {
+  continued: TableEnd = { inReasons: false, totals: [] },
+): TableEnd {
   let pending: string[] = [];
   let inReasons = continued.inReasons;
+  /** Families assisted per column, once the table has given them: the bound of every reason row. */
+  let totals = continued.totals;
   const lastLine = [...doc.nonBlankLines()].at(-1)?.[0];
   /** Rows already read in this table, by metric and breakdown: a row written twice is one figure. */
   const seen = new Map<string, { line: number; observations: ExtractedObservation[] }>();
@@ -241,8 +274,10 @@ function readTable(
     // ("* dane za 2018 r. …", "Źródło: …") ends the table.
     if (isPageFurniture(raw)) continue;
     if (isSectionHeading(raw) || isNoteLine(raw)) break;
-    const row = splitLabelledRow(raw);
-    if (row.numbers === "" && row.unparsed === "") {
+    // A dash or "b.d." where a period's value is missing ("bezdomność – 388"): that cell is null, never zero.
+    const gaps = cellsWithGaps(raw, table.columns.length);
+    const row = gaps ? { label: gaps.label, numbers: "", unparsed: "" } : splitLabelledRow(raw);
+    if (!gaps && row.numbers === "" && row.unparsed === "") {
       if (REASONS_HEADER.test(normaliseLabel(raw))) {
         inReasons = true;
         pending = [];
@@ -260,10 +295,21 @@ function readTable(
       continue;
     }
     if (kind.metric !== "families_by_reason") inReasons = false;
-    const cells =
-      row.unparsed !== ""
+    let dashIndex = 0;
+    const read: Cell[] | null = gaps
+      ? gaps.cells.map((value) =>
+          value === null
+            ? { value, flags: ["missing"], note: missingTokenNote(gaps.dashes[dashIndex++] ?? "–") }
+            : { value, flags: [], note: null },
+        )
+      : row.unparsed !== ""
         ? unparsedCells(row.unparsed, table.columns)
         : readRowCells(row.numbers, table.columns, { documentEndsInRow: n === lastLine });
+    const cells =
+      read && !gaps && kind.metric === "families_by_reason"
+        ? resolveByTotals(row.numbers, read, totals)
+        : read;
+    if (cells && kind.metric === "families_assisted") totals = cells.map((c) => c.value);
     if (!cells) {
       unread.push(`${n}: ${raw.trim()}`);
       continue;
@@ -308,7 +354,7 @@ function readTable(
       }
     });
   }
-  return { inReasons };
+  return { inReasons, totals };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -999,7 +1045,7 @@ function readParts(
   const dated = year !== null;
   if (parts.includes("staffing") && dated) readStaffAndResidents(ctx);
   if (parts.includes("tables")) {
-    let previous: { table: PeriodTable; end: { inReasons: boolean } } | null = null;
+    let previous: { table: PeriodTable; end: TableEnd } | null = null;
     for (const table of tables) {
       const repeatsHeader = previous !== null && previous.table.columns.join() === table.columns.join();
       const end = readTable(doc, table, ctx.out, unread, repeatsHeader ? previous?.end : undefined);
