@@ -120,9 +120,8 @@ export function refreshedDataDir(prefix: string): string {
 export function builtSiteDataDir(prefix: string): string {
   const template = preparedOnce("built-site", (dir) => {
     const refreshed = preparedOnce("refreshed", refreshInto);
-    if (refreshed) execFileSync("cp", ["-a", `${refreshed}/.`, dir]);
+    if (refreshed) copyInto(refreshed, dir);
     else refreshInto(dir);
-    rmSync(join(dir, "postgres.lock"), { force: true });
     buildInto(dir);
   });
   return template ? copyDataDir(template, prefix) : buildInto(refreshInto(freshDataDir(prefix)));
@@ -134,7 +133,10 @@ export function builtSiteDataDir(prefix: string): string {
  * command makes one).
  */
 export function copyDataDir(from: string, prefix: string): string {
-  const to = freshDataDir(prefix);
+  return copyInto(from, freshDataDir(prefix));
+}
+
+function copyInto(from: string, to: string): string {
   // cp -a: the cluster's files belong to the postgres user and must stay so.
   execFileSync("cp", ["-a", `${from}/.`, to]);
   if (existsSync(join(from, "postgres", "postmaster.pid")))
