@@ -145,5 +145,5 @@ describe("a stored document that fails an error-severity data test", () => {
        from marts.niebieska_karta where centre_id = 'wroclaw'`,
     );
     expect(nk[0]?.n).toBe(nk[0]?.figures);
-  });
+  }, 600_000); // a hang guard only: four builds one after another, over 5 min on a heavily loaded machine
 });
