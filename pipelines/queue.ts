@@ -1,9 +1,15 @@
 /**
- * The one module that reads graphile-worker's queue: its documented `graphile_worker.jobs` view,
- * never the `_private_*` tables under it (their layout changes between versions). The view has no
- * payload: what the pipeline needs to know of a job beyond its task and state is in its key
- * (payloads.ts: a build's tests and publish carry the build file's name) or in our run log
- * (obs.runs). Changes to jobs go through graphile-worker's API (WorkerUtils), never SQL.
+ * The one module that reads graphile-worker's queue: its `graphile_worker.jobs` view, which
+ * graphile-worker documents as its stable public interface for reading jobs (since 0.16: "exists as a
+ * stable interface to let you see details of enqueued jobs"; columns are only removed or retyped in a
+ * major version: https://worker.graphile.org/docs/jobs-view), never the `_private_*` tables under it
+ * (their layout changes in any release: https://worker.graphile.org/docs/schema). WorkerUtils has no
+ * way to list jobs, and a shadow table of our own would have to follow every change graphile-worker
+ * makes itself (cron jobs, retries and their run_at, a job key replacing a job), so it could only be
+ * less true than the view. As those pages ask, each read filters on the columns it needs and none runs
+ * inside a transaction. The view has no payload: what the pipeline needs to know of a job beyond its
+ * task and state is in its key (payloads.ts: a build's tests and publish carry the build file's name)
+ * or in our run log (obs.runs). Changes to jobs go through graphile-worker's API (WorkerUtils), never SQL.
  */
 import { basename } from "node:path";
 import { sql } from "kysely";

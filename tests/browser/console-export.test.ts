@@ -3,7 +3,6 @@
 // address reopens the same view (Porównanie, Rodziny, Kadry); each city's committee brief prints on A4
 // with nothing wider than the printable area, nothing cut and nothing shrunk (its pages are rendered to PNG
 // in tests/artifacts/ to be looked at, and checked by tests/browser/pdf-pages.ts); Polish everywhere.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
@@ -12,7 +11,8 @@ import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BRIEF_MARGIN, makeBrief, PRINTABLE_WIDTH_PX } from "../../dashboards/brief.ts";
 import { serveSite } from "../../dashboards/serve.ts";
-import { freshDataDir, npmRun, ROOT } from "../helpers/cli.ts";
+import { ROOT } from "../helpers/cli.ts";
+import { builtSiteDataDir } from "../helpers/prepared-dirs.ts";
 import { launchChromium } from "./chromium.ts";
 import { drawPdfPages, millimetres } from "./pdf-pages.ts";
 
@@ -68,17 +68,8 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await launchChromium();
-    data = freshDataDir("obs-console-");
-    const refresh = npmRun("refresh", ["--quiet"], data);
-    expect(refresh.status, refresh.stderr).toBe(0);
-    // the dashboards build takes minutes on a busy machine: longer than npmRun's 5-minute bound
-    const build = spawnSync("npm", ["run", "--silent", "build", "--", "--quiet"], {
-      cwd: ROOT,
-      env: { ...process.env, OBS_DATA_DIR: data, FORCE_COLOR: "0" },
-      encoding: "utf8",
-      timeout: 900_000,
-    });
-    expect(build.status, build.stderr).toBe(0);
+    // a refresh and a dashboards build, shared by the browser tests (tests/helpers/prepared-dirs.ts)
+    data = builtSiteDataDir("obs-console-");
     site = join(data, "dashboards", "site");
     // the centres of the current published data (one city page template serves them all)
     const published = join(data, "dashboards", "data", "internal");
@@ -87,7 +78,7 @@ describe("issue 14: console, export and share, the committee brief, Polish", () 
     };
     cities = readdirSync(join(published, buildId, "centre")).map((f) => f.replace(/\.json$/, ""));
     ({ server, url: origin } = await serveSite(site));
-  }, 1_200_000);
+  }, 1_200_000); // a hang guard: the first browser file to ask makes the shared refresh and build, minutes on a busy machine
 
   afterAll(async () => {
     for (const p of pages) await p.close().catch(() => {});

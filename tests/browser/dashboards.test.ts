@@ -1,19 +1,20 @@
 // The built dashboards in a real Chromium: a fresh pipeline run (refresh), the dashboards build (the data
-// published beside the site, the site built once), a local server, then every page: no console error, no request leaving the site, charts drawn, Polish numbers,
+// published beside the site, the site built once; both shared by the browser tests: tests/helpers/prepared-dirs.ts),
+// a local server, then every page: no console error, no request leaving the site, charts drawn, Polish numbers,
 // provenance reachable, the SQL console answering. Screenshots go to tests/artifacts/ to be looked at.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageBytes } from "../../dashboards/page-bytes.ts";
 import { readPointer, variantDir } from "../../dashboards/publish-data.ts";
 import { serveSite } from "../../dashboards/serve.ts";
-import { freshDataDir, npmRun, ROOT } from "../helpers/cli.ts";
+import { ROOT } from "../helpers/cli.ts";
+import { builtSiteDataDir, STALE_CACHE_NAME } from "../helpers/prepared-dirs.ts";
 import { launchChromium } from "./chromium.ts";
 
 const ARTIFACTS = join(ROOT, "tests", "artifacts");
-const STALE = join(ROOT, "dashboards", ".observablehq", "cache", "data", "centres.json");
 
 /** Pages and how many charts each must draw at least (city pages are added from the built site). */
 const PAGES: { path: string; charts: number }[] = [
@@ -55,14 +56,8 @@ describe("the dashboards in Chromium", () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await launchChromium(); // fails (never skips) when Chromium is missing
-    data = freshDataDir("obs-browser-");
-    // a stale loader output in the Framework cache must never reach the site
-    mkdirSync(dirname(STALE), { recursive: true });
-    writeFileSync(STALE, JSON.stringify([{ centre_id: "stale", name_pl: "STALE-CACHE" }]));
-    const refresh = npmRun("refresh", ["--quiet"], data);
-    expect(refresh.status, refresh.stderr).toBe(0);
-    const build = npmRun("build", ["--quiet"], data);
-    expect(build.status, build.stderr).toBe(0);
+    // built over a stale loader output in the Framework cache, which must never reach the site
+    data = builtSiteDataDir("obs-browser-");
     site = join(data, "dashboards", "site");
     const pointer = await readPointer(variantDir("internal", join(data, "dashboards")));
     expect(pointer).not.toBeNull();
@@ -72,7 +67,7 @@ describe("the dashboards in Chromium", () => {
     }[];
     cities = centres.map((c) => `/miasto?c=${c.centre_id}`);
     ({ server, url: origin } = await serveSite(site));
-  });
+  }, 1_200_000); // a hang guard: the first browser file to ask makes the shared refresh and build, minutes on a busy machine
 
   afterAll(async () => {
     for (const v of visits) await v.page.close().catch(() => {});
@@ -111,7 +106,7 @@ describe("the dashboards in Chromium", () => {
       expect.stringMatching(/^polska\.[0-9a-f]+\.json$/),
     ]);
     const centres = readFileSync(join(published, "centres.json"), "utf8");
-    expect(centres).not.toContain("STALE-CACHE");
+    expect(centres).not.toContain(STALE_CACHE_NAME);
     expect(centres).toContain("wroclaw");
   });
 

@@ -10,7 +10,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageBytes } from "../../dashboards/page-bytes.ts";
 import { serveSite } from "../../dashboards/serve.ts";
-import { freshDataDir, npmRun, ROOT, sqlJson } from "../helpers/cli.ts";
+import { ROOT, sqlJson } from "../helpers/cli.ts";
+import { builtSiteDataDir } from "../helpers/prepared-dirs.ts";
 import { launchChromium } from "./chromium.ts";
 
 const ARTIFACTS = join(ROOT, "tests", "artifacts");
@@ -27,14 +28,11 @@ describe("the map and Porównanie miast in Chromium", () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await launchChromium();
-    data = freshDataDir("obs-map-");
-    const refresh = npmRun("refresh", ["--quiet"], data);
-    expect(refresh.status, refresh.stderr).toBe(0);
-    const build = npmRun("build", ["--quiet"], data);
-    expect(build.status, build.stderr).toBe(0);
+    // a refresh and a dashboards build, shared by the browser tests (tests/helpers/prepared-dirs.ts)
+    data = builtSiteDataDir("obs-map-");
     site = join(data, "dashboards", "site");
     ({ server, url: origin } = await serveSite(site));
-  });
+  }, 1_200_000); // a hang guard: the first browser file to ask makes the shared refresh and build, minutes on a busy machine
 
   afterAll(async () => {
     for (const p of pages) await p.close().catch(() => {});

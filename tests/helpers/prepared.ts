@@ -1,7 +1,8 @@
 /**
  * vitest's globalSetup: one folder per test run where prepared data directories are kept, so that a
- * preparation every file needs (a data dir with everything bundled published: `npm run refresh`) runs
- * once per run, and each file works on its own copy (tests/reliability/helpers.ts refreshedDataDir).
+ * preparation many files need (a data dir with everything bundled published: `npm run refresh`; the
+ * dashboards built over it: `npm run build`) runs once per run, and each file works on its own copy
+ * (tests/helpers/prepared-dirs.ts refreshedDataDir, builtSiteDataDir).
  */
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";

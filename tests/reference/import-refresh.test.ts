@@ -9,20 +9,25 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDataDir, npmRun, sqlJson } from "../helpers/cli.ts";
+import { npmRun, sqlJson } from "../helpers/cli.ts";
+import { refreshedDataDir } from "../helpers/prepared-dirs.ts";
+import { disposeDataDirs } from "../reliability/helpers.ts";
 import { FIXTURES } from "./bdl-server.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 describe("npm run reference -- import, then refresh", () => {
-  const dataDir = freshDataDir("obs-reference-");
+  // everything bundled published, as `npm run refresh` leaves it (the run's one, copied), without reference data
+  let dataDir: string;
   const previous = process.env.OBS_DATA_DIR;
   beforeAll(() => {
+    dataDir = refreshedDataDir("obs-reference-");
     process.env.OBS_DATA_DIR = dataDir;
   });
-  afterAll(() => {
+  afterAll(async () => {
     if (previous === undefined) delete process.env.OBS_DATA_DIR;
     else process.env.OBS_DATA_DIR = previous;
+    if (dataDir) await disposeDataDirs([dataDir]);
   });
 
   it("has --help on every command", () => {
@@ -35,7 +40,6 @@ describe("npm run reference -- import, then refresh", () => {
   });
 
   it("without reference data the build has an empty staging.stg_reference_figures", () => {
-    expect(npmRun("refresh", [], dataDir).status).toBe(0);
     expect(sqlJson(dataDir, "select count(*)::int as n from staging.stg_reference_figures")).toEqual([
       { n: 0 },
     ]);

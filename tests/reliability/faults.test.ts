@@ -75,7 +75,7 @@ describe("kill -9 at any step of ingest, then a restart, ends as an uninterrupte
       const again = await npmRunAsync("ingest", [report], data);
       return { step, data, crashed, publishedAfterCrash, again };
     });
-  });
+  }, 900_000); // a hang guard only: fifteen ingests, 71 s on an idle machine, past 5 min at load 12–27
 
   afterAll(() => disposeDataDirs(dirs));
 

@@ -1,22 +1,12 @@
 /** What the reliability tests share: commands run as a user runs them, in parallel when they may be. */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { expect, inject } from "vitest";
 import { openSnapshot, queryRows } from "../../warehouse/duckdb.ts";
-import { freshDataDir, npmRun, ROOT, type RunResult } from "../helpers/cli.ts";
+import { ROOT, type RunResult } from "../helpers/cli.ts";
+
+export { copyDataDir, refreshedDataDir } from "../helpers/prepared-dirs.ts";
 
 export interface AsyncRunResult extends RunResult {
   signal: NodeJS.Signals | null;
@@ -74,72 +64,6 @@ export async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) 
 
 export const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 export const hashFile = (path: string) => sha256(readFileSync(path));
-
-/**
- * A fresh data directory with everything bundled published, as `npm run refresh` leaves it. The
- * refresh itself runs once per test run, by the first file that asks (under a lock: the others wait
- * for it), into the run's prepared folder (tests/helpers/prepared.ts); each caller gets a copy.
- */
-export function refreshedDataDir(prefix: string): string {
-  const prepared = inject("preparedDir");
-  if (!prepared) return refreshInto(freshDataDir(prefix));
-  const template = join(prepared, "refreshed");
-  const done = join(prepared, "refreshed.done");
-  const failed = join(prepared, "refreshed.failed");
-  const lock = join(prepared, "refreshed.lock");
-  const take = () => {
-    try {
-      const fd = openSync(lock, "wx");
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      return true;
-    } catch {
-      return false; // another file prepares it: wait below
-    }
-  };
-  // A holder that died (a killed test process) never finishes: its lock is taken over.
-  const holderGone = () => {
-    const pid = Number(readFileSync(lock, "utf8") || "0");
-    if (pid === 0) return false;
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  };
-  let mine = take();
-  if (!mine && !existsSync(done) && holderGone()) {
-    rmSync(lock, { force: true });
-    rmSync(template, { recursive: true, force: true });
-    mine = take();
-  }
-  if (mine) {
-    try {
-      mkdirSync(template, { mode: 0o755 });
-      chmodSync(template, 0o755);
-      refreshInto(template);
-      writeFileSync(done, "");
-    } catch (e) {
-      writeFileSync(failed, String(e));
-      throw e;
-    }
-  }
-  // A synchronous wait (this helper is called from beforeAll hooks that expect a path back).
-  const tick = new Int32Array(new SharedArrayBuffer(4));
-  while (!existsSync(done)) {
-    if (existsSync(failed)) return refreshInto(freshDataDir(prefix));
-    Atomics.wait(tick, 0, 0, 200);
-  }
-  return copyDataDir(template, prefix);
-}
-
-function refreshInto(dir: string): string {
-  const r = npmRun("refresh", ["--quiet"], dir);
-  expect(r.stderr).toMatch(/Published \d+ figures/);
-  expect(r.status).toBe(0);
-  return dir;
-}
 
 /** Every file under a directory (relative paths, sorted), to show what a run left behind. */
 export function filesUnder(dir: string): string[] {
@@ -207,20 +131,6 @@ export async function disposeDataDirs(dirs: string[]): Promise<void> {
     await stopPostgresOf(dir);
     if (!process.env.OBS_KEEP_TEST_DATA) rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * A copy of a prepared data dir: published snapshot, extraction cache, store, and its Postgres when
- * that is stopped (a copy of a running cluster would be torn; without one the next command makes one).
- */
-export function copyDataDir(from: string, prefix: string): string {
-  const to = freshDataDir(prefix);
-  // cp -a: the cluster's files belong to the postgres user and must stay so.
-  execFileSync("cp", ["-a", `${from}/.`, to]);
-  if (existsSync(join(from, "postgres", "postmaster.pid")))
-    rmSync(join(to, "postgres"), { recursive: true, force: true });
-  rmSync(join(to, "postgres.lock"), { force: true });
-  return to;
 }
 
 /** Rows of a query on a data dir's published snapshot, read directly (fast; the CLI is tested elsewhere). */
