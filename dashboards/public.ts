@@ -4,7 +4,7 @@
 //
 // It works on a private copy of the snapshot that every loader of the build then reads, so pages,
 // downloads and the SQL console all see the same suppressed data, and nothing that the pages do not
-// show (raw and staging schemas) is left in it. The published warehouse itself is never touched.
+// show (raw, staging and intermediate schemas) is left in it. The published warehouse itself is never touched.
 import { DuckDBInstance, listValue } from "@duckdb/node-api";
 import { type SqlParams, sqlIdentifier } from "../warehouse/duckdb.ts";
 
@@ -28,7 +28,7 @@ export interface SuppressionSummary {
 /**
  * Suppress small person-level counts in the DuckDB file at `path` (a private copy, opened read-write):
  * value → null, quote and data-quality message → a note, flag `suppressed`; ratios and shares built on a
- * suppressed figure → null. Raw and staging schemas are dropped: the public site reads marts only.
+ * suppressed figure → null. Raw, staging and intermediate schemas are dropped: the public site reads marts only.
  */
 export async function suppressSmallCounts(path: string): Promise<SuppressionSummary> {
   const instance = await DuckDBInstance.create(path);
@@ -154,6 +154,9 @@ export async function suppressSmallCounts(path: string): Promise<SuppressionSumm
       );
     await run("drop schema if exists raw cascade");
     await run("drop schema if exists staging cascade");
+    // intermediate.int_comparable_figures holds marts.comparable's values and formulas unsuppressed
+    // (the mart keeps the comparable definitions' rows of it); no page reads the intermediate models.
+    await run("drop schema if exists intermediate cascade");
     await run("commit");
     await run("checkpoint");
     return { figures, threshold: SMALL_COUNT_THRESHOLD };

@@ -1,5 +1,8 @@
 import { resolve } from "node:path";
-import { z } from "zod";
+
+// No zod here: the SQL command imports this module, and importing zod costs a short query a third of
+// its time (bench/README.md, section 4). Settings that need checking live with what reads them
+// (OBS_INBOX_SETTLE_MS: pipelines/inbox.ts).
 
 /** All state lives under one data directory: OBS_DATA_DIR, default ./data. Nothing a run writes goes elsewhere. */
 export function dataDir(): string {
@@ -26,23 +29,4 @@ export function dataPaths(dir = dataDir()) {
     reference: resolve(dir, "reference"),
     dashboards: resolve(dir, "dashboards"),
   };
-}
-
-/**
- * How long an inbox file must stay unchanged (size, modification and change time) before it is
- * taken: long enough for a copy that pauses a few seconds (a slow network share, a scanner) not to be
- * taken half-written. OBS_INBOX_SETTLE_MS, default 5000; empty means the default.
- */
-export const DEFAULT_INBOX_SETTLE_MS = 5000;
-
-export function inboxSettleMs(): number {
-  const raw = process.env.OBS_INBOX_SETTLE_MS;
-  if (raw === undefined || raw.trim() === "") return DEFAULT_INBOX_SETTLE_MS;
-  const parsed = z.coerce.number().int().min(0).max(3_600_000).safeParse(raw.trim());
-  if (!parsed.success) {
-    throw new Error(
-      `OBS_INBOX_SETTLE_MS must be a whole number of milliseconds from 0 to 3600000, not ${JSON.stringify(raw)}`,
-    );
-  }
-  return parsed.data;
 }

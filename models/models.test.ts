@@ -363,8 +363,13 @@ describe("SQL models and their data tests", () => {
     expect(await w.failing()).toEqual([]);
     expect(
       await w.q(
-        `select centre_id, metric_id, period_id, value, derivation, formula_pl, len(source_ids) as sources, centres_in_period
-         from marts.comparable where metric_id = 'family_assistants' order by centre_id`,
+        `select c.centre_id, c.metric_id, c.period_id, c.value, c.derivation, c.formula_pl, len(c.source_ids) as sources,
+           n.centres_in_period
+         from marts.comparable c
+         join intermediate.int_comparable_counts n
+           on n.metric_id = c.metric_id and n.breakdown is not distinct from c.breakdown and n.unit = c.unit
+             and n.period_id = c.period_id
+         where c.metric_id = 'family_assistants' order by c.centre_id`,
       ),
     ).toEqual([
       {

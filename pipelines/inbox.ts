@@ -25,7 +25,27 @@ import {
   rm,
 } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
+import { z } from "zod";
 import { keptMode, openExclusive, printable } from "../warehouse/quarantine.ts";
+
+/**
+ * How long an inbox file must stay unchanged (size, modification and change time) before it is
+ * taken: long enough for a copy that pauses a few seconds (a slow network share, a scanner) not to be
+ * taken half-written. OBS_INBOX_SETTLE_MS, default 5000; empty means the default.
+ */
+export const DEFAULT_INBOX_SETTLE_MS = 5000;
+
+export function inboxSettleMs(): number {
+  const raw = process.env.OBS_INBOX_SETTLE_MS;
+  if (raw === undefined || raw.trim() === "") return DEFAULT_INBOX_SETTLE_MS;
+  const parsed = z.coerce.number().int().min(0).max(3_600_000).safeParse(raw.trim());
+  if (!parsed.success) {
+    throw new Error(
+      `OBS_INBOX_SETTLE_MS must be a whole number of milliseconds from 0 to 3600000, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return parsed.data;
+}
 
 /** Files still being written by their tools: never taken (dot files include our own `.x.part`). */
 const IN_PROGRESS = /^\.|\.(part|partial|tmp|crdownload|download|swp)$|~$/i;

@@ -17,10 +17,10 @@ import {
   type WorkerUtils,
 } from "graphile-worker";
 import type pg from "pg";
-import { inboxSettleMs } from "../lib/config.ts";
 import { setBuildsInUse } from "../warehouse/builds.ts";
 import type { Log, PipelineContext, PipelineEvents } from "./context.ts";
 import { createDb, createPool, type Db, migrate } from "./db.ts";
+import { inboxSettleMs } from "./inbox.ts";
 import { jobSpec, type Payload, type TaskName } from "./payloads.ts";
 import { PoolRegistry, workerLogger, workerPreset } from "./pool-registry.ts";
 import { type Database, openDatabase } from "./postgres.ts";

@@ -120,6 +120,9 @@ export async function readNationalDocuments(
         issued_on: doc.issuedOn,
       },
       observations: [],
+      // As extractKnownDocument writes every entry: the full build's DuckDB reader (loadCachedRaw)
+      // requires the key, and without it fell back to loading document by document (4× slower).
+      readerFailures: [],
     } as unknown as ExtractionResult;
     const d = { doc, extraction };
     byId.set(documentId, d);

@@ -617,7 +617,8 @@ const PROSE: ProseRule[] = [
     figures: [{ group: "n", metric: "families_by_diagnostic_tool", breakdown: "activation_support_team" }],
   },
   {
-    pattern: String.raw`(?<=poradnictwo psychologiczne[^\n]{0,120}?)z tej formy wsparcia skorzystał\p{L}* #{n} rodzin\p{L}*(?: z dziećmi)?`,
+    // The lookbehind after the words it ends with (tried only where they stand, not at every position).
+    pattern: String.raw`z tej formy wsparcia(?<=poradnictwo psychologiczne[^\n]{0,120}?z tej formy wsparcia) skorzystał\p{L}* #{n} rodzin\p{L}*(?: z dziećmi)?`,
     figures: [{ group: "n", metric: "families_with_specialist_support", breakdown: "psychologist" }],
   },
   {

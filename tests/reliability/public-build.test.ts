@@ -75,6 +75,8 @@ describe("the public build of the dashboards", () => {
       ).map((r) => r.schema_name);
       expect(schemas).not.toContain("raw");
       expect(schemas).not.toContain("staging");
+      // intermediate.int_comparable_figures carries marts.comparable's values unsuppressed
+      expect(schemas).not.toContain("intermediate");
     } finally {
       db.close();
     }
