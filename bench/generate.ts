@@ -20,7 +20,8 @@ import { writeSampleReports } from "./lib/reports.ts";
 export const FIRST_YEAR = 2011;
 export const LAST_YEAR = 2025;
 // 4: centres.csv gives each gmina a real powiat name and its gmina type (the dashboards' map and ranks)
-export const GENERATOR_VERSION = 4;
+// 5: no synthetic gmina takes the TERYT code of a real centre of the seed (Kędzierzyn-Koźle's 1603011 did)
+export const GENERATOR_VERSION = 5;
 
 export interface Manifest {
   generatorVersion: number;

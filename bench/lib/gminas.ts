@@ -1,3 +1,4 @@
+import { centreCatalogue } from "../../sources/lib/centres.ts";
 import { between, intBetween, logNormal, pick, streamFor } from "./random.ts";
 
 /** A synthetic gmina: TERYT-like id, a Polish-looking name in three cases, a population. */
@@ -85,23 +86,36 @@ const SUFFIXES: readonly [string, string][] = [
 
 /**
  * Every gmina of the synthetic country, deterministic for a seed, in an order that interleaves the
- * voivodeships (so `--scale 50` still spans all of them). The first `scale` are used.
+ * voivodeships (so `--scale 50` still spans all of them). The first `scale` are used. A TERYT code of a
+ * real centre of the project (models/seeds/centres.csv, e.g. Kędzierzyn-Koźle 1603011) is never given to
+ * a synthetic gmina: one code names one centre, and the benchmark registers its gminas beside the seed's.
  */
-export function generateGminas(seed: number, scale: number): Gmina[] {
+export function generateGminas(
+  seed: number,
+  scale: number,
+  reserved: ReadonlySet<string> = new Set([...centreCatalogue().values()].map((c) => c.teryt)),
+): Gmina[] {
   const perVoivodeship: Gmina[][] = VOIVODESHIPS.map(([code, voivodeship, count]) => {
     const r = streamFor(seed, `voivodeship|${code}`);
     const out: Gmina[] = [];
     // Cities with county rights come first (powiat codes 61+), then ordinary powiats of 3–12 gminas.
     const cities = Math.max(1, Math.round(count / 60));
-    for (let c = 0; c < cities && out.length < count; c++) {
-      out.push(makeGmina(seed, code, voivodeship, 61 + c, 1, 1));
+    const free = (p: number, g: number, kind: 1 | 2 | 3) => !reserved.has(terytOf(code, p, g, kind));
+    for (let c = 0, p = 61; c < cities && out.length < count; c++, p++) {
+      while (!free(p, 1, 1)) p++;
+      out.push(makeGmina(seed, code, voivodeship, p, 1, 1));
     }
     let powiat = 1;
     while (out.length < count) {
       const size = Math.min(intBetween(r, 3, 12), count - out.length);
+      // the gmina's number within its powiat; a reserved code is skipped (no extra random draw: the
+      // rest of the country stays as it was)
+      let number = 0;
       for (let g = 1; g <= size; g++) {
         const kind = pick(r, [1, 2, 2, 2, 3, 3] as const);
-        out.push(makeGmina(seed, code, voivodeship, powiat, g, kind));
+        number++;
+        while (!free(powiat, number, kind)) number++;
+        out.push(makeGmina(seed, code, voivodeship, powiat, number, kind));
       }
       powiat++;
     }
@@ -123,6 +137,9 @@ export function generateGminas(seed: number, scale: number): Gmina[] {
   return all.slice(0, scale);
 }
 
+const terytOf = (voivodeshipCode: string, powiat: number, gmina: number, kind: number) =>
+  `${voivodeshipCode}${String(powiat).padStart(2, "0")}${String(gmina).padStart(2, "0")}${kind}`;
+
 function makeGmina(
   seed: number,
   voivodeshipCode: string,
@@ -131,7 +148,7 @@ function makeGmina(
   gmina: number,
   kind: 1 | 2 | 3,
 ): Gmina {
-  const teryt = `${voivodeshipCode}${String(powiat).padStart(2, "0")}${String(gmina).padStart(2, "0")}${kind}`;
+  const teryt = terytOf(voivodeshipCode, powiat, gmina, kind);
   const r = streamFor(seed, `gmina|${teryt}`);
   const stem = pick(r, STEMS) + pick(r, MIDDLES) + (r() < 0.3 ? pick(r, STEMS).toLowerCase() : "");
   const [suffix, suffixGen] = powiat >= 61 ? (["", ""] as const) : pick(r, SUFFIXES);
