@@ -8,6 +8,7 @@ import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type * as Arrow from "apache-arrow";
 import { excelCell } from "../components/excel-csv.ts";
 import { MARTS, plain, type Row, toArrowTable } from "./warehouse.ts";
 
@@ -48,13 +49,20 @@ export async function writeMartFiles(
         await csv.write(`\ufeff${columns.map((name) => excelCell(name)).join(";")}\r\n`);
         let batch: Row[] = [];
         let any = false;
+        // one schema for every batch, every column nullable: a table's own schema says "not null" for a
+        // column without a null in it, and the stream writer closes when a later batch's schema differs
+        let schema: Arrow.Schema | null = null;
         const flush = async () => {
           const lines = batch.map((row) =>
             columns.map((name, i) => excelCell(row[name], types[i] ?? "")).join(";"),
           );
           if (lines.length > 0) await csv.write(`${lines.join("\r\n")}\r\n`);
           // an empty mart still gets its schema (a table of no rows)
-          if (batch.length > 0 || !any) arrow.write(await toArrowTable({ columns, types, rows: batch }));
+          if (batch.length > 0 || !any) {
+            const table = await toArrowTable({ columns, types, rows: batch });
+            schema ??= new A.Schema(table.schema.fields.map((f) => f.clone({ nullable: true })));
+            for (const b of table.batches) arrow.write(new A.RecordBatch(schema, b.data));
+          }
           any = true;
           batch = [];
         };
@@ -70,8 +78,8 @@ export async function writeMartFiles(
         }
         if (batch.length > 0 || !any) await flush();
       } finally {
-        arrow.finish();
         await csv.close();
+        arrow.finish();
         await arrowWritten;
       }
     } catch (e) {
