@@ -415,7 +415,16 @@ export function areaMap(
     title,
     subtitle,
     projection: projection(geo),
-    color: { type: "quantile", n: 5, scheme: "blues", legend: true, label: unit, tickFormat: format },
+    // format(v) alone: Plot calls a tickFormat with the tick's index too, which formatDecimal would take for
+    // its number of digits ("326,3", "356,54", "397,338" on one legend)
+    color: {
+      type: "quantile",
+      n: 5,
+      scheme: "blues",
+      legend: true,
+      label: unit,
+      tickFormat: (v: number) => format(v),
+    },
     marks: [
       Plot.geo(areas, { fill: "white", stroke: "#d0d0cc", strokeWidth: 0.4 }),
       Plot.geo(valued, {
