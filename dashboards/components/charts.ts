@@ -505,12 +505,13 @@ export function coverageChart(
   const statuses = Object.values(COVERAGE);
   const fig = Plot.plot({
     width: Math.min(width, 420 + periodsOf(rows).length * 64),
-    height: 70 + metrics.length * 24,
+    // room under the cells for the slanted period names ("lata 2008–2013", "I półr. 2012")
+    height: 100 + metrics.length * 24,
     title,
     subtitle,
     caption,
     marginLeft: 400,
-    marginBottom: 50,
+    marginBottom: 80,
     x: { domain: periodsOf(rows), tickFormat: formatPeriodShort, label: null, tickRotate: -30 },
     y: { domain: metrics, label: null },
     color: { domain: statuses.map((s) => s.label), range: statuses.map((s) => s.color), legend: true },

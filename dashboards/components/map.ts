@@ -321,14 +321,42 @@ export interface AreaValue {
   voivodeship: string | null;
   powiat: string | null;
   value: number | null;
+  /** the residents behind the value (a population of the value's date), for a rate per 10,000 */
+  residents?: number | null;
   /** when the row already sums several centres: how many, and how many of them report the figure */
   centres?: number;
   reporting?: number;
 }
 
 /**
+ * An area's figure as a rate per 10,000 residents: the sum of its centres' counts over the sum of their
+ * residents, only centres with both (a powiat of a large city and of small gminas compare; a sum would
+ * colour the populous powiats). Null where no centre of the area has a population of the value's date.
+ */
+export function areaRate(rows: readonly AreaValue[]): number | null {
+  const rated = rows.filter((r) => r.value !== null && r.residents != null && r.residents > 0);
+  if (rated.length === 0) return null;
+  const residents = rated.reduce((n, r) => n + (r.residents as number), 0);
+  return (10_000 * rated.reduce((n, r) => n + (r.value as number), 0)) / residents;
+}
+
+/** An area's figure as the median of its centres' values (for figures that are not counts of people). */
+export function areaMedian(rows: readonly AreaValue[]): number | null {
+  const values = rows
+    .map((r) => r.value)
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
+  if (values.length === 0) return null;
+  const mid = Math.floor(values.length / 2);
+  return values.length % 2
+    ? (values[mid] as number)
+    : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+}
+
+/**
  * Powiats (or, when the centres carry no powiat, voivodeships) coloured by `aggregate` of their centres'
- * values. An area whose centres all lack the figure is hatched grey ("brak danych"); an area with no
+ * rows (those with a value; e.g. areaRate, areaMedian). An area whose centres all lack the figure, or
+ * whose aggregate is null (no population for a rate), is hatched grey ("brak danych"); an area with no
  * centre in the data is left blank.
  */
 export function areaMap(
@@ -341,18 +369,23 @@ export function areaMap(
     format,
     unit,
     aggregate,
-  }: MapOptions & { aggregate: (values: number[]) => number },
+    missingNote = "żaden ośrodek obszaru nie podaje tej liczby (to nie jest zero)",
+  }: MapOptions & {
+    aggregate: (rows: readonly AreaValue[]) => number | null;
+    /** what "brak danych" means on this map, after the area's name */
+    missingNote?: string;
+  },
 ): HTMLElement {
   const byPowiat = rows.some((r) => findPowiat(geo, r.voivodeship, r.powiat));
   const keyOf = (v: string | null | undefined, p: string | null | undefined) =>
     byPowiat ? `${fold(v)}|${fold(p)}` : fold(v);
-  const groups = new Map<string, { values: number[]; centres: number; reporting: number }>();
+  const groups = new Map<string, { rows: AreaValue[]; centres: number; reporting: number }>();
   for (const r of rows) {
     const k = keyOf(r.voivodeship, r.powiat);
-    const g = groups.get(k) ?? { values: [], centres: 0, reporting: 0 };
+    const g = groups.get(k) ?? { rows: [], centres: 0, reporting: 0 };
     g.centres += r.centres ?? 1;
     g.reporting += r.reporting ?? (r.value !== null ? 1 : 0);
-    if (r.value !== null) g.values.push(r.value);
+    if (r.value !== null) g.rows.push(r);
     groups.set(k, g);
   }
   const areas = (
@@ -363,7 +396,7 @@ export function areaMap(
     const g = groups.get(k);
     return {
       ...f,
-      value: g && g.values.length > 0 ? aggregate(g.values) : null,
+      value: g && g.rows.length > 0 ? aggregate(g.rows) : null,
       centres: g?.centres ?? 0,
       reporting: g?.reporting ?? 0,
     };
@@ -382,7 +415,16 @@ export function areaMap(
     title,
     subtitle,
     projection: projection(geo),
-    color: { type: "quantile", n: 5, scheme: "blues", legend: true, label: unit, tickFormat: format },
+    // format(v) alone: Plot calls a tickFormat with the tick's index too, which formatDecimal would take for
+    // its number of digits ("326,3", "356,54", "397,338" on one legend)
+    color: {
+      type: "quantile",
+      n: 5,
+      scheme: "blues",
+      legend: true,
+      label: unit,
+      tickFormat: (v: number) => format(v),
+    },
     marks: [
       Plot.geo(areas, { fill: "white", stroke: "#d0d0cc", strokeWidth: 0.4 }),
       Plot.geo(valued, {
@@ -415,7 +457,7 @@ export function areaMap(
   legend.innerHTML = [
     swatch(
       `<rect x="-9" y="-9" width="18" height="18" fill="url(#map-hatch-legend)" stroke="${MISSING_STROKE}"/><defs><pattern id="map-hatch-legend" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eeeeee"/><line x1="0" y1="0" x2="0" y2="6" stroke="${MISSING_STROKE}" stroke-width="1.5"/></pattern></defs>`,
-      `${MISSING}: żaden ośrodek ${byPowiat ? "powiatu" : "województwa"} nie podaje tej liczby (to nie jest zero)`,
+      `${MISSING}: ${missingNote}`,
       "brak-danych",
     ),
     swatch(

@@ -30,9 +30,12 @@ export const OBSERVATION_COLUMNS = [
   "is_corrected",
 ] as const;
 
-/** Every figure of current documents matching `where` (over alias o = marts.fct_observation). */
-export function observationsSql(where: string): string {
-  return `select
+/**
+ * Every figure of current documents matching `where` (over alias o = marts.fct_observation); `extra`:
+ * columns selected before the figure's own (e.g. the key of a batch query).
+ */
+export function observationsSql(where: string, extra?: string): string {
+  return `select ${extra ? `${extra},` : ""}
      o.observation_id, o.centre_id, o.period_id, o.period_kind, o.year, o.half,
      coalesce(p.label_pl, o.period_id) as period_label, o.as_of_date, o.metric_id, m.label_pl as metric_label,
      m.aggregation, o.breakdown, b.label_pl as breakdown_label, o.value, o.unit,
@@ -43,7 +46,7 @@ export function observationsSql(where: string): string {
    left join marts.dim_metric m using (metric_id)
    left join marts.dim_breakdown b on b.vocabulary = m.breakdown_vocabulary and b.breakdown_id = o.breakdown
    where ${where}
-   order by o.metric_id, o.breakdown nulls first, o.year, o.half nulls last`;
+   order by o.metric_id, o.breakdown nulls first, o.year, o.half nulls last, o.period_id, o.observation_id`;
 }
 
 /** A SQL string literal. */

@@ -184,7 +184,8 @@ async function overview(c: DuckDBConnection) {
   );
 
   // the map: the key figure most centres report (yearly); each centre's latest year as a point while few,
-  // else summed per powiat for the one year most centres report (at most 380 rows at national scale)
+  // else per powiat for the one year most centres report (at most 380 rows at national scale): the counts
+  // and residents of its gminas that have both, so the page shows a rate per 10,000 residents
   const [mapMetric] = await q(
     `select o.metric_id, any_value(m.label_pl) as label, any_value(o.unit) as unit,
        count(distinct o.centre_id) as centres
@@ -195,7 +196,9 @@ async function overview(c: DuckDBConnection) {
      limit 1`,
   );
   const mapMetricId = String(mapMetric?.metric_id ?? KEY_METRICS[0]);
-  const yearly = `select o.centre_id, o.year, o.value from marts.fct_observation o
+  // with the population of the figure's date where there is one (marts.rates), for a rate per powiat
+  const yearly = `select o.centre_id, o.year, o.value, r.population from marts.fct_observation o
+     left join marts.rates r on r.observation_id = o.observation_id and r.rate_per_10k is not null
      where o.metric_id = '${mapMetricId.replaceAll("'", "''")}' and o.breakdown is null
        and o.period_kind = 'year' and o.value is not null`;
   const points = Number(snapshot.centres) <= MAP_POINTS;
@@ -210,7 +213,10 @@ async function overview(c: DuckDBConnection) {
     : await q(
         `with y as (${yearly}),
          best as (select year from y group by year order by count(distinct centre_id) desc, year desc limit 1)
-         select c.voivodeship, c.powiat, count(*) as centres, count(y.value) as reporting, sum(y.value) as value,
+         select c.voivodeship, c.powiat, count(*) as centres, count(y.value) as reporting,
+           -- the powiat's rate: its gminas with both a count and a population of that date
+           sum(y.value) filter (where y.population > 0) as value,
+           sum(y.population) filter (where y.population > 0) as residents,
            (select year from best) as year
          from marts.dim_centre c left join y on y.centre_id = c.centre_id and y.year = (select year from best)
          group by all`,
