@@ -229,25 +229,6 @@ export function jsonLoader(
   return runLoader(loaderUrl, async () => JSON.stringify((await runQuery(sql, expect)).rows));
 }
 
-/** Every row of a mart, with column types (an empty data_quality is a clean snapshot, not an error). */
-export async function selectMart(mart: Mart, connection?: DuckDBConnection): Promise<QueryResult> {
-  return runQuery(
-    `select * from marts.${mart}`,
-    { columns: [], allowEmpty: mart === "data_quality" },
-    connection,
-  ).catch((e: Error) => {
-    throw new Error(`marts.${mart}: ${e.message}`);
-  });
-}
-
-// --- Parquet: written from the Arrow IPC stream in Node (parquet-wasm), no file path handed to SQL --------
-
-export async function toParquet(arrowIpc: Uint8Array): Promise<Uint8Array> {
-  const { Table, writeParquet, WriterPropertiesBuilder, Compression } = await import("parquet-wasm/node");
-  const properties = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
-  return writeParquet(Table.fromIPCStream(arrowIpc), properties);
-}
-
 // --- Arrow IPC for duckdb-wasm (DuckDB has no native Arrow output here) -------------------------------
 
 /** Arrow IPC stream of a query result with types from DuckDB's; apache-arrow loads only when needed. */
