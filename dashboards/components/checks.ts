@@ -43,6 +43,10 @@ export const TEST_LABELS_PL: Record<string, string> = {
     "liczba mieszkańców ze sprawozdania prowadzi do liczby w dokumencie, z której ją wzięto",
   at_least_two_centres_per_definition:
     "w warstwie porównywalnej każdą definicję wskaźnika podają co najmniej dwa ośrodki",
+  period_count_within_definition_count:
+    "w żadnym okresie definicję wskaźnika nie podaje więcej ośrodków niż we wszystkich okresach razem",
+  rows_are_the_comparable_definitions_figures:
+    "warstwa porównywalna ma dokładnie te liczby ośrodka, których definicję podają co najmniej dwa ośrodki",
   derived_rows_say_how: "każda wyliczona wartość mówi, jak ją wyliczono (wzór i liczby źródłowe)",
   harmonised_total_is_sum_of_parts:
     "suma części (np. asystenci MOPS i WMA) równa się sumie liczb, z których powstała",
