@@ -1,5 +1,5 @@
 /**
- * The checks every round of next-period variants runs (sources/variants.test.ts, variants-round3.test.ts):
+ * The checks every round of next-period variants runs (sources/variants.test.ts, variants-round3/4/5.test.ts):
  * a document under a title no reader keys on is recognised as its centre's, of kind `inny`; every figure of
  * its text is read with its value, metric, period and breakdown, and nothing else, each with its provenance;
  * no total is flagged as a contradiction (a table split over pages is one table); the same figures come
@@ -71,5 +71,19 @@ export function describeVariants(title: string, variants: readonly Variant[]): v
         });
       });
     }
+  });
+}
+
+/** The message a document (a fixture, relative to sources/) is rejected with, from its text and its PDF. */
+export async function rejectionMessages(file: string, linesPerPage: number): Promise<string[]> {
+  const text = readFileSync(new URL(`./${file}`, import.meta.url), "utf8");
+  const fromPdf = await readDocumentText(await pdfFromText(text, linesPerPage), "dokument.pdf");
+  return [text, fromPdf].map((t) => {
+    try {
+      extractDocument(t, "dokument.txt");
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "(not rejected)";
   });
 }

@@ -12,12 +12,8 @@
  * on. Plus a report of a city the seed does not know, and a document of a known centre with no figures: both
  * rejected with a message in Polish, as text and as PDF.
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { pdfFromText } from "../tests/helpers/pdf.ts";
-import { readDocumentText } from "./lib/read-document.ts";
-import { extractDocument } from "./registry.ts";
-import { describeVariants, type Variant } from "./variant-cases.ts";
+import { describeVariants, rejectionMessages, type Variant } from "./variant-cases.ts";
 
 const VARIANTS: Variant[] = [
   {
@@ -191,25 +187,9 @@ const VARIANTS: Variant[] = [
 
 describeVariants("next-period variants, fourth round: every figure read, nothing else", VARIANTS);
 
-const fixture = (file: string) => readFileSync(new URL(`./${file}`, import.meta.url), "utf8");
-
-/** The message a document is rejected with, from its text and from its PDF. */
-async function rejections(file: string, linesPerPage: number): Promise<string[]> {
-  const text = fixture(file);
-  const fromPdf = await readDocumentText(await pdfFromText(text, linesPerPage), "dokument.pdf");
-  return [text, fromPdf].map((t) => {
-    try {
-      extractDocument(t, "dokument.txt");
-    } catch (e) {
-      return (e as Error).message;
-    }
-    return "(not rejected)";
-  });
-}
-
 describe("documents rejected in the fourth round, saying why in Polish", () => {
   it("rejects a report of a city the seed does not know (Tarnów, in a known layout), text and PDF", async () => {
-    for (const message of await rejections("lib/fixtures/sprawozdanie-mops-tarnow_2029.txt", 9)) {
+    for (const message of await rejectionMessages("lib/fixtures/sprawozdanie-mops-tarnow_2029.txt", 9)) {
       expect(message).toMatch(
         /^dokument\.txt: Nie rozpoznano ośrodka: w tekście nie ma nazwy żadnego ośrodka z models\/seeds\/centres\.csv\. Sprawdź, czy to sprawozdanie MOPS; nowy ośrodek dodaj wierszem w centres\.csv/,
       );
@@ -217,7 +197,7 @@ describe("documents rejected in the fourth round, saying why in Polish", () => {
   });
 
   it("rejects a notice of a Katowice committee meeting, which holds no figures, naming the centre, text and PDF", async () => {
-    for (const message of await rejections(
+    for (const message of await rejectionMessages(
       "katowice/fixtures/variants/zawiadomienie-o-posiedzeniu-komisji_2031.txt",
       7,
     )) {

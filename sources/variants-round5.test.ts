@@ -18,12 +18,8 @@
  * Plus rejections: a report of Bytom (not in the seed) that mentions the voivode's office in Katowice, and a
  * Jaworzno job advertisement for a family assistant with dates, a case number and "1 etat" but no figures.
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { pdfFromText } from "../tests/helpers/pdf.ts";
-import { readDocumentText } from "./lib/read-document.ts";
-import { extractDocument } from "./registry.ts";
-import { describeVariants, type Variant } from "./variant-cases.ts";
+import { describeVariants, rejectionMessages, type Variant } from "./variant-cases.ts";
 
 const VARIANTS: Variant[] = [
   {
@@ -210,25 +206,9 @@ const VARIANTS: Variant[] = [
 
 describeVariants("next-period variants, fifth round: every figure read, nothing else", VARIANTS);
 
-const fixture = (file: string) => readFileSync(new URL(`./${file}`, import.meta.url), "utf8");
-
-/** The message a document is rejected with, from its text and from its PDF. */
-async function rejections(file: string, linesPerPage: number): Promise<string[]> {
-  const text = fixture(file);
-  const fromPdf = await readDocumentText(await pdfFromText(text, linesPerPage), "dokument.pdf");
-  return [text, fromPdf].map((t) => {
-    try {
-      extractDocument(t, "dokument.txt");
-    } catch (e) {
-      return (e as Error).message;
-    }
-    return "(not rejected)";
-  });
-}
-
 describe("documents rejected in the fifth round, saying why in Polish", () => {
   it("rejects a report of Bytom (not in the seed), in known layouts, that names the voivode's office in Katowice, text and PDF", async () => {
-    for (const message of await rejections("lib/fixtures/informacja-mops-bytom_2027.txt", 9)) {
+    for (const message of await rejectionMessages("lib/fixtures/informacja-mops-bytom_2027.txt", 9)) {
       // Katowice is named (as the seat of the voivode's office), so the message need not say no centre is named.
       expect(message).toMatch(
         /^dokument\.txt: Nie rozpoznano ośrodka: .*nowy ośrodek dodaj wierszem w centres\.csv/s,
@@ -237,7 +217,10 @@ describe("documents rejected in the fifth round, saying why in Polish", () => {
   });
 
   it("rejects a Jaworzno job advertisement for a family assistant, which holds no figures, naming the centre, text and PDF", async () => {
-    for (const message of await rejections("jaworzno/fixtures/variants/ogloszenie-o-naborze_2028.txt", 7)) {
+    for (const message of await rejectionMessages(
+      "jaworzno/fixtures/variants/ogloszenie-o-naborze_2028.txt",
+      7,
+    )) {
       expect(message).toMatch(
         /^dokument\.txt: Brak liczb: rozpoznano ośrodek Jaworzno \(TERYT 2468011\), ale nie odczytano z dokumentu żadnej liczby: nie znaleziono żadnej znanej sekcji \(szukano: „/,
       );
