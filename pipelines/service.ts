@@ -69,6 +69,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const { log } = opts;
   const paths = dataPaths();
   log(`Obserwatorium: data in ${paths.root}`);
+  // A fresh clone has no data folder yet (data/ is git-ignored): made here, so the inbox check below has its parent.
+  await mkdir(paths.root, { recursive: true });
   // The inbox's folders made, or a tampered one (inbox/rejected a link or a file) refused, before anything starts.
   await prepareInboxFolders(paths);
   const crontab = readCrontab();

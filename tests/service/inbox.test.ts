@@ -18,12 +18,13 @@ import {
 } from "./helpers.ts";
 
 /**
- * `npm start` on a fresh data dir, as a user runs it: catch-up of the bundled reports, then reports
+ * `npm start` on a data dir that does not exist yet, as a user runs it on a fresh clone: catch-up of the bundled reports, then reports
  * dropped into the inbox (a new version, the same report again under another name, garbage), the
  * dashboards address, `npm run status`, and Ctrl-C.
  */
 describe("the service: inbox → published", () => {
-  const data = freshDataDir("obs-service-inbox-");
+  // A data folder not made yet, as on a fresh clone (data/ is git-ignored).
+  const data = join(freshDataDir("obs-service-inbox-"), "data");
   const inbox = join(data, "inbox");
   let service: ServiceProcess;
   let log: Awaited<ReturnType<typeof openRunLog>>;
